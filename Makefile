@@ -1,0 +1,55 @@
+# saker: the two set-up commands (`make run`, `make test`) and the developer targets.
+# Every target installs what it needs first, so a fresh Debian 12 machine works as root.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+
+# Debian 12 packages the project builds and tests with (idempotent).
+DEBIAN_PACKAGES := cmake ninja-build pkg-config git clang-19 lld-19 llvm-19-dev \
+	libclang-rt-19-dev clang-format libbpf-dev bpftool libelf-dev zlib1g-dev \
+	libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev catch2 libre2-dev
+
+APT_STAMP := $(BUILD)/.deps-installed
+
+.PHONY: deps build run test asan fuzz format clean
+
+deps: $(APT_STAMP)
+$(APT_STAMP): Makefile
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); \
+	else echo "saker: not root or no apt-get; assuming build dependencies are installed"; fi
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/build.ninja: $(APT_STAMP) CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS)
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/runtime/saker run
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# AddressSanitizer + UBSan build of everything, tests included.
+asan: $(APT_STAMP)
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSAKER_SANITIZE=ON $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets for a bounded time each (FUZZ_SECONDS), seeded from tests/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+fuzz: $(APT_STAMP)
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSAKER_SANITIZE=ON $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target fuzz_targets
+	tests/fuzz/run-all $(ASAN_BUILD)/tests/fuzz $(FUZZ_SECONDS)
+
+format:
+	git ls-files '*.h' '*.cpp' '*.c' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

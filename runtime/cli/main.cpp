@@ -1,0 +1,48 @@
+// saker: entry point and subcommand dispatch.
+#include "runtime/cli/commands.h"
+
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: saker <command> [options]
+
+commands:
+  compile      load, check and compile rules files
+                 -r FILE...     rules files, loaded in order (default: saker's rules)
+                 --validate     print a summary or the errors
+                 --dump-ast     print each rule's expanded condition  [--rule NAME]
+  list-fields  print every field a condition or output may use  [--json]
+  list-rules   print the rules with priority, tags and state      [-r FILE...] [--json]
+  run          run the agent (live capture)
+  replay       evaluate rules over a capture file
+  record       write a capture file
+  version      print saker's version
+)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::strcmp(argv[1], "-h") == 0 || std::strcmp(argv[1], "--help") == 0) {
+        std::cout << kUsage;
+        return argc < 2 ? 2 : 0;
+    }
+    std::string_view cmd = argv[1];
+    if (cmd == "compile") return saker::cli::compile_command(argc, argv);
+    if (cmd == "list-fields") return saker::cli::list_fields_command(argc, argv);
+    if (cmd == "list-rules") return saker::cli::list_rules_command(argc, argv);
+    if (cmd == "version" || cmd == "--version") {
+        std::cout << "saker " << SAKER_VERSION << "\n";
+        return 0;
+    }
+    if (cmd == "run" || cmd == "replay" || cmd == "record") {
+        std::cerr << "saker " << cmd << ": not available yet: live capture, replay and "
+                  << "recording arrive with the capture and agent work (issues 4 and 6).\n"
+                  << "Validate rules with: saker compile -r FILE --validate\n";
+        return 1;
+    }
+    std::cerr << "saker: unknown command '" << cmd << "'\n" << kUsage;
+    return 2;
+}
