@@ -101,6 +101,8 @@ ExprPtr Expr::clone() const {
     e->op = op;
     e->mod = mod;
     e->rhs = rhs;
+    e->lhs_type = lhs_type;
+    e->lhs_list = lhs_list;
     e->name = name;
     e->truth = truth;
     return e;

@@ -99,6 +99,10 @@ struct Expr {
     CmpOp op = CmpOp::Eq;
     ListMod mod = ListMod::None;
     Operand rhs; // unused for Exists
+    // Set by the checker: the type of the left side, and whether it is a list field (for
+    // which `in` means subset and `intersects` means overlap).
+    FieldType lhs_type = FieldType::String;
+    bool lhs_list = false;
 
     // MacroRef: the macro's name; BoolConst: `truth`.
     std::string name;

@@ -326,6 +326,8 @@ class Checker {
     bool check_compare(Expr& e) {
         OpType lt;
         if (!operand_type(e.lhs, lt)) return false;
+        e.lhs_type = lt.type;
+        e.lhs_list = lt.list;
         Class c = class_of(lt.type);
         if (!op_allowed(c, lt.list, e.op))
             return fail(e.loc, std::string("operator '") + ast::cmp_op_name(e.op) +

@@ -1,7 +1,11 @@
 // saker compile: load, check and (with the codegen layer) compile rules files.
 #include "runtime/cli/commands.h"
+
+#include "codegen/engine.h"
+#include "codegen/jit.h"
 #include "runtime/cli/options.h"
 
+#include <chrono>
 #include <iostream>
 
 namespace saker::cli {
@@ -37,7 +41,12 @@ int compile_command(int argc, char** argv) {
                            {{"-r", "--rules-file", true},
                             {"--validate", "", false},
                             {"--dump-ast", "", false},
-                            {"--rule", "", true}},
+                            {"--rule", "", true},
+                            {"--dump-ir", "", false},
+                            {"--dump-asm", "", false},
+                            {"-O", "", true},
+                            {"--engine", "", true},
+                            {"--cache-dir", "", true}},
                            argc, argv, 2);
     if (!args) return 2;
     if (!args->positional.empty()) {
@@ -54,8 +63,49 @@ int compile_command(int argc, char** argv) {
         std::cerr << "saker compile: no rule named '" << *only << "'\n";
         return 1;
     }
+    int opt = 2;
+    if (auto o = args->last("-O")) {
+        if (o->size() != 1 || (*o)[0] < '0' || (*o)[0] > '3') {
+            std::cerr << "saker compile: -O takes 0, 1, 2 or 3\n";
+            return 2;
+        }
+        opt = (*o)[0] - '0';
+    }
     if (args->has("--dump-ast")) dump_ast(rules, only);
-    if (args->has("--validate") || !args->has("--dump-ast"))
+    if (args->has("--dump-ir") || args->has("--dump-asm")) {
+        std::string text, error;
+        bool ok = args->has("--dump-ir") ? dump_ir(rules, only.value_or(""), opt, text, &error)
+                                         : dump_asm(rules, only.value_or(""), opt, text, &error);
+        if (!ok) {
+            std::cerr << "saker compile: " << error << "\n";
+            return 1;
+        }
+        std::cout << text;
+    }
+    bool dumped = args->has("--dump-ast") || args->has("--dump-ir") || args->has("--dump-asm");
+    if (!args->has("--validate") && !dumped) {
+        // Plain `compile`: build the engine, as `run` would, and say how long it took.
+        EngineOptions options;
+        options.opt_level = opt;
+        options.cache_dir = args->last("--cache-dir").value_or("");
+        std::string engine = args->last("--engine").value_or("jit");
+        if (engine != "jit" && engine != "interp") {
+            std::cerr << "saker compile: --engine takes jit or interp\n";
+            return 2;
+        }
+        options.kind = engine == "jit" ? EngineKind::Jit : EngineKind::Interp;
+        auto start = std::chrono::steady_clock::now();
+        std::string error;
+        auto built = make_engine(rules, options, &error);
+        if (!built) {
+            std::cerr << "saker compile: " << error << "\n";
+            return 1;
+        }
+        auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+        std::cerr << "compiled with " << engine << " -O" << opt << " in " << ms.count() << " ms\n";
+    }
+    if (args->has("--validate") || !dumped)
         std::cout << rules.rules.size() << " rules (" << rules.enabled_count() << " enabled), "
                   << rules.macro_names.size() << " macros, " << rules.list_names.size()
                   << " lists\n";

@@ -1,0 +1,62 @@
+// The JIT engine: a Ruleset compiled to native code with LLVM ORC (LLJIT).
+//
+// Contract: `create` plans the ruleset (codegen/plan.h), then either loads the object code for
+// that plan from the cache or lowers it to IR (codegen/lowering.h), optimizes it with the new
+// pass manager at the requested level, emits an object file, stores it in the cache and links
+// it into an LLJIT whose only external symbols are the registered helpers. The cache key is a
+// SHA-256 of saker's version, LLVM's version, the host CPU and its features, the optimization
+// level and the plan's fingerprint; a cache entry whose header, key or checksum does not match
+// is ignored and rebuilt. One engine owns one evaluation context: not thread-safe.
+#pragma once
+
+#include "codegen/engine.h"
+#include "codegen/plan.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm::orc {
+class LLJIT;
+}
+
+namespace saker {
+
+using EntryFn = uint32_t (*)(EvalContext*, uint32_t*, uint32_t);
+
+class JitEngine final : public RuleEngine {
+  public:
+    static std::unique_ptr<JitEngine> create(const Ruleset& rules, const EngineOptions& options,
+                                             std::string* error);
+    ~JitEngine() override;
+
+    uint32_t evaluate(uint32_t evt_type, FieldSource& source, uint32_t* out,
+                      uint32_t max) override {
+        ctx_.source = &source;
+        ctx_.next_event(evt_type);
+        scratch_.clear();
+        EntryFn fn = evt_type < by_type_.size() ? by_type_[evt_type] : generic_;
+        return fn(&ctx_, out, max);
+    }
+
+    bool loaded_from_cache() const { return from_cache_; }
+
+  private:
+    JitEngine() = default;
+    std::unique_ptr<CompilePlan> plan_;
+    std::unique_ptr<llvm::orc::LLJIT> jit_;
+    std::vector<Slot> slots_;
+    sem::Scratch scratch_;
+    EvalContext ctx_;
+    std::vector<EntryFn> by_type_;
+    EntryFn generic_ = nullptr;
+    bool from_cache_ = false;
+};
+
+// The optimized IR, or the native assembly, of a ruleset (or of one rule): `saker compile
+// --dump-ir / --dump-asm`.
+bool dump_ir(const Ruleset& rules, const std::string& only_rule, int opt_level, std::string& out,
+             std::string* error);
+bool dump_asm(const Ruleset& rules, const std::string& only_rule, int opt_level, std::string& out,
+              std::string* error);
+
+} // namespace saker

@@ -1,0 +1,466 @@
+#include "codegen/plan.h"
+
+#include "codegen/engine.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+namespace saker {
+
+using ast::CmpOp;
+using ast::Expr;
+using ast::Operand;
+
+// ---- slots ---------------------------------------------------------------------------------
+
+uint32_t SlotTable::intern(const Operand& op) {
+    // Operands that print the same are the same value: `ast::to_string` is canonical.
+    std::string key = std::to_string(static_cast<int>(op.kind)) + ":" +
+                      (op.kind == Operand::Kind::Literal ? op.text : ast::to_string(op));
+    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+    auto d = std::make_unique<SlotDesc>();
+    switch (op.kind) {
+    case Operand::Kind::Field: {
+        d->kind = SlotDesc::Kind::Field;
+        d->arg = op.arg;
+        d->request.field = op.info->id;
+        d->request.has_arg = op.has_arg;
+        int64_t idx = -1;
+        auto [p, ec] = std::from_chars(op.arg.data(), op.arg.data() + op.arg.size(), idx);
+        d->request.index =
+            op.has_arg && ec == std::errc() && p == op.arg.data() + op.arg.size() ? idx : -1;
+        break;
+    }
+    case Operand::Kind::Literal:
+        d->kind = SlotDesc::Kind::Literal;
+        d->text = op.text;
+        break;
+    case Operand::Kind::List:
+        d->kind = SlotDesc::Kind::ListOf;
+        for (const auto& item : op.items)
+            d->children.push_back(intern(item));
+        break;
+    case Operand::Kind::Transformed:
+        d->kind = SlotDesc::Kind::Transform;
+        d->op = &op;
+        for (const auto& a : op.args)
+            d->children.push_back(intern(a));
+        break;
+    }
+    uint32_t id = static_cast<uint32_t>(slots_.size());
+    slots_.push_back(std::move(d));
+    slots_.back()->request.key = slots_.back()->arg; // the SlotDesc is heap-allocated: stable
+    by_key_.emplace(std::move(key), id);
+    return id;
+}
+
+// ---- constant objects ----------------------------------------------------------------------
+
+StringSet::StringSet(const std::vector<std::string>& items) : items_(items) {
+    for (const auto& s : items_)
+        set_.emplace(s, true);
+}
+
+PrefixTrie::PrefixTrie(const std::vector<std::string>& prefixes, bool path_mode)
+    : nodes_(1), path_mode_(path_mode) {
+    for (std::string p : prefixes) {
+        if (path_mode) {
+            while (p.size() > 1 && p.back() == '/')
+                p.pop_back();
+            if (p == "/") {
+                root_slash_ = true;
+                continue;
+            }
+        }
+        uint32_t n = 0;
+        for (unsigned char c : p) {
+            auto& next = nodes_[n].next;
+            auto it = std::lower_bound(next.begin(), next.end(), std::make_pair(c, 0u),
+                                       [](auto& a, auto& b) { return a.first < b.first; });
+            if (it != next.end() && it->first == c) {
+                n = it->second;
+                continue;
+            }
+            uint32_t child = static_cast<uint32_t>(nodes_.size());
+            next.insert(it, {c, child});
+            nodes_.emplace_back();
+            n = child;
+        }
+        nodes_[n].terminal = true;
+    }
+}
+
+bool PrefixTrie::match(std::string_view s) const {
+    if (root_slash_ && !s.empty() && s[0] == '/') return true;
+    uint32_t n = 0;
+    for (size_t i = 0;; ++i) {
+        if (nodes_[n].terminal && (!path_mode_ || i == s.size() || s[i] == '/')) return true;
+        if (i == s.size()) return false;
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        const auto& next = nodes_[n].next;
+        auto it = std::lower_bound(next.begin(), next.end(), std::make_pair(c, 0u),
+                                   [](auto& a, auto& b) { return a.first < b.first; });
+        if (it == next.end() || it->first != c) return false;
+        n = it->second;
+    }
+}
+
+GlobMatcher::GlobMatcher(std::string pattern, bool fold)
+    : pattern_(std::move(pattern)), fold_(fold) {
+    simple_ = !fold && pattern_.find_first_of("?[\\") == std::string::npos;
+    if (!simple_) return;
+    leading_star_ = !pattern_.empty() && pattern_.front() == '*';
+    trailing_star_ = !pattern_.empty() && pattern_.back() == '*';
+    size_t i = 0;
+    while (i <= pattern_.size()) {
+        size_t j = pattern_.find('*', i);
+        if (j == std::string::npos) j = pattern_.size();
+        if (j > i) pieces_.push_back(pattern_.substr(i, j - i));
+        i = j + 1;
+    }
+}
+
+bool GlobMatcher::match(std::string_view s) const {
+    if (!simple_) return sem::glob_match(pattern_, s, fold_);
+    if (pieces_.empty()) return leading_star_ || s.empty();
+    size_t first = 0, last = pieces_.size();
+    // Anchored ends first, then the middle pieces left to right (greedy is exact for '*').
+    if (!leading_star_) {
+        if (s.substr(0, pieces_[0].size()) != pieces_[0]) return false;
+        s.remove_prefix(pieces_[0].size());
+        first = 1;
+    }
+    if (!trailing_star_ && last > first) {
+        const std::string& tail = pieces_[last - 1];
+        if (s.size() < tail.size() || s.substr(s.size() - tail.size()) != tail) return false;
+        s.remove_suffix(tail.size());
+        --last;
+    } else if (!trailing_star_ && first == last) {
+        return s.empty();
+    }
+    for (size_t k = first; k < last; ++k) {
+        size_t at = s.find(pieces_[k]);
+        if (at == std::string_view::npos) return false;
+        s.remove_prefix(at + pieces_[k].size());
+    }
+    return true;
+}
+
+const void* ConstObject::address() const {
+    if (set) return set.get();
+    if (trie) return trie.get();
+    if (glob) return glob.get();
+    if (regex) return regex.get();
+    return compare;
+}
+
+// ---- specialization for one event type -----------------------------------------------------
+
+namespace {
+
+bool is_evt_type_test(const Expr& e) {
+    return e.kind == Expr::Kind::Compare && e.lhs.kind == Operand::Kind::Field &&
+           e.lhs.field == "evt.type" && e.mod == ast::ListMod::None && !e.rhs.is_field_like() &&
+           (e.op == CmpOp::Eq || e.op == CmpOp::Ne || e.op == CmpOp::In);
+}
+
+ast::ExprPtr constant(bool v, SourceLoc loc) {
+    auto e = std::make_unique<Expr>(Expr::Kind::BoolConst, loc);
+    e->truth = v;
+    return e;
+}
+
+bool is_const(const Expr& e, bool v) {
+    return e.kind == Expr::Kind::BoolConst && e.truth == v;
+}
+
+// A copy of `e` with `evt.type` tests decided for `type` and constants folded away.
+ast::ExprPtr specialize(const Expr& e, std::string_view type) {
+    switch (e.kind) {
+    case Expr::Kind::And:
+    case Expr::Kind::Or: {
+        bool is_and = e.kind == Expr::Kind::And;
+        std::vector<ast::ExprPtr> kept;
+        for (const auto& c : e.children) {
+            ast::ExprPtr s = specialize(*c, type);
+            if (is_const(*s, !is_and)) return constant(!is_and, e.loc); // false in and, true in or
+            if (is_const(*s, is_and)) continue;
+            kept.push_back(std::move(s));
+        }
+        if (kept.empty()) return constant(is_and, e.loc);
+        return ast::make_logical(e.kind, e.loc, std::move(kept));
+    }
+    case Expr::Kind::Not: {
+        ast::ExprPtr s = specialize(*e.children[0], type);
+        if (s->kind == Expr::Kind::BoolConst) return constant(!s->truth, e.loc);
+        return ast::make_not(e.loc, std::move(s));
+    }
+    case Expr::Kind::Compare:
+        if (is_evt_type_test(e)) {
+            bool hit = false;
+            if (e.rhs.kind == Operand::Kind::List)
+                for (const auto& item : e.rhs.items)
+                    hit = hit || item.text == type;
+            else
+                hit = e.rhs.text == type;
+            return constant(e.op == CmpOp::Ne ? !hit : hit, e.loc);
+        }
+        // `x in ()` can never hold.
+        if (e.rhs.kind == Operand::Kind::List && e.rhs.items.empty() && e.op != CmpOp::Exists &&
+            !e.lhs_list)
+            return constant(false, e.loc);
+        return e.clone();
+    default:
+        return e.clone();
+    }
+}
+
+size_t node_count(const Expr& e) {
+    size_t n = 1;
+    for (const auto& c : e.children)
+        n += node_count(*c);
+    return n;
+}
+
+class Planner {
+  public:
+    explicit Planner(CompilePlan& plan) : plan_(plan) {}
+
+    void plan_type(TypePlan& tp) {
+        std::unordered_map<std::string, std::vector<const Expr*>> seen;
+        for (auto& [idx, cond] : tp.rules) {
+            ast::for_each_node(*cond, [&](const Expr& n) {
+                if ((n.kind == Expr::Kind::And || n.kind == Expr::Kind::Or ||
+                     n.kind == Expr::Kind::Not) &&
+                    node_count(n) >= 3)
+                    seen[ast::to_string(n)].push_back(&n);
+            });
+            visit(*cond);
+        }
+        // Deterministic memo numbering: by the first occurrence order of each shared subtree.
+        std::vector<std::pair<const Expr*, const std::vector<const Expr*>*>> shared;
+        for (auto& [key, nodes] : seen)
+            if (nodes.size() >= 2) shared.push_back({nodes.front(), &nodes});
+        std::sort(shared.begin(), shared.end(),
+                  [&](auto& a, auto& b) { return order_.at(a.first) < order_.at(b.first); });
+        for (auto& [first, nodes] : shared) {
+            for (const Expr* n : *nodes)
+                tp.memo_of[n] = tp.memo_count;
+            ++tp.memo_count;
+        }
+    }
+
+  private:
+    CompilePlan& plan_;
+    std::unordered_map<const Expr*, size_t> order_;
+
+    uint32_t new_const(ConstObject obj) {
+        plan_.consts.push_back(std::move(obj));
+        return static_cast<uint32_t>(plan_.consts.size() - 1);
+    }
+
+    void visit(const Expr& e) {
+        order_.emplace(&e, order_.size());
+        if (e.kind == Expr::Kind::Compare) {
+            CompareInfo info = classify(e);
+            if (info.strategy != Strategy::Generic && info.strategy != Strategy::Exists) {
+                ConstObject obj;
+                obj.compare = &e;
+                info.fallback_const = new_const(std::move(obj));
+            }
+            plan_.compares[&e] = info;
+            return;
+        }
+        if (e.kind == Expr::Kind::Or) group_or(e);
+        for (const auto& c : e.children)
+            visit(*c);
+    }
+
+    static bool is_plain_string_literal_test(const Expr& c, CmpOp op) {
+        return c.kind == Expr::Kind::Compare && c.op == op && c.mod == ast::ListMod::None &&
+               c.rhs.kind == Operand::Kind::Literal && !c.lhs_list &&
+               (c.lhs_type == FieldType::String || c.lhs_type == FieldType::Bytes);
+    }
+
+    // Several `x startswith lit` on the same operand inside one `or` become one trie.
+    void group_or(const Expr& e) {
+        std::unordered_map<uint32_t, std::vector<size_t>> by_slot;
+        std::vector<uint32_t> order;
+        for (size_t i = 0; i < e.children.size(); ++i) {
+            const Expr& c = *e.children[i];
+            if (!is_plain_string_literal_test(c, CmpOp::StartsWith)) continue;
+            uint32_t s = plan_.slots.intern(c.lhs);
+            if (!by_slot.count(s)) order.push_back(s);
+            by_slot[s].push_back(i);
+        }
+        for (uint32_t s : order) {
+            auto& kids = by_slot[s];
+            if (kids.size() < kMinPrefixGroup) continue;
+            std::vector<std::string> prefixes;
+            for (size_t i : kids)
+                prefixes.push_back(e.children[i]->rhs.text);
+            ConstObject obj;
+            obj.trie = std::make_unique<PrefixTrie>(prefixes, false);
+            plan_.or_groups[&e].push_back({s, kids, new_const(std::move(obj))});
+        }
+    }
+
+    CompareInfo generic(const Expr& e, CompareInfo info) {
+        info.strategy = Strategy::Generic;
+        ConstObject obj;
+        obj.compare = &e;
+        info.const_index = new_const(std::move(obj));
+        return info;
+    }
+
+    CompareInfo classify(const Expr& e) {
+        CompareInfo info;
+        info.lhs_slot = plan_.slots.intern(e.lhs);
+        if (e.op == CmpOp::Exists) {
+            info.strategy = Strategy::Exists;
+            return info;
+        }
+        if (e.rhs.is_field_like()) {
+            info.rhs_slot = plan_.slots.intern(e.rhs);
+            return generic(e, info);
+        }
+        if (e.mod != ast::ListMod::None || e.lhs_list) return generic(e, info);
+        const bool list = e.rhs.kind == Operand::Kind::List;
+        switch (e.lhs_type) {
+        case FieldType::String:
+        case FieldType::Bytes:
+            return classify_string(e, info, list);
+        case FieldType::IpAddr:
+        case FieldType::IpNet:
+            if (e.op == CmpOp::Eq || e.op == CmpOp::Ne || e.op == CmpOp::In ||
+                e.op == CmpOp::Intersects) {
+                info.strategy = Strategy::IpCmp;
+                return info;
+            }
+            return generic(e, info);
+        default: // integers, booleans, ports, times
+            if (list && (e.op == CmpOp::In || e.op == CmpOp::Intersects)) {
+                info.strategy = Strategy::IntIn;
+                return info;
+            }
+            if (!list) {
+                info.strategy = Strategy::IntCmp;
+                return info;
+            }
+            return generic(e, info);
+        }
+    }
+
+    CompareInfo classify_string(const Expr& e, CompareInfo info, bool list) {
+        std::vector<std::string> items;
+        if (list)
+            for (const auto& it : e.rhs.items)
+                items.push_back(it.text);
+        ConstObject obj;
+        switch (e.op) {
+        case CmpOp::Eq:
+        case CmpOp::Ne:
+            if (list) return generic(e, info);
+            info.strategy = Strategy::StrEq;
+            return info;
+        case CmpOp::In:
+        case CmpOp::Intersects:
+            if (!list) return generic(e, info);
+            if (items.size() <= kInlineStringList) {
+                info.strategy = Strategy::StrInSmall;
+                return info;
+            }
+            obj.set = std::make_unique<StringSet>(items);
+            info.strategy = Strategy::StrSet;
+            break;
+        case CmpOp::PMatch:
+            if (!list) return generic(e, info);
+            obj.trie = std::make_unique<PrefixTrie>(items, true);
+            info.strategy = Strategy::PrefixTrie;
+            break;
+        case CmpOp::StartsWith:
+            info.strategy = Strategy::StrPrefix;
+            return info;
+        case CmpOp::EndsWith:
+            info.strategy = Strategy::StrSuffix;
+            return info;
+        case CmpOp::Contains:
+            info.strategy = Strategy::StrContains;
+            return info;
+        case CmpOp::IContains:
+            info.strategy = Strategy::StrIContains;
+            return info;
+        case CmpOp::Glob:
+        case CmpOp::IGlob:
+            obj.glob = std::make_unique<GlobMatcher>(e.rhs.text, e.op == CmpOp::IGlob);
+            info.strategy = Strategy::Glob;
+            break;
+        case CmpOp::Regex:
+            obj.regex = std::make_unique<re2::RE2>(e.rhs.text, re2::RE2::Quiet);
+            info.strategy = Strategy::Regex;
+            break;
+        default:
+            return generic(e, info);
+        }
+        if (list && info.strategy != Strategy::StrSet && info.strategy != Strategy::PrefixTrie)
+            return generic(e, info);
+        info.const_index = new_const(std::move(obj));
+        return info;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<CompilePlan> make_plan(const Ruleset& rules, const std::string& only_rule) {
+    auto plan = std::make_unique<CompilePlan>();
+    auto types = known_event_types();
+    std::vector<uint32_t> any_type; // rules that match every type
+    for (uint32_t t = 0; t < types.size(); ++t) {
+        TypePlan tp;
+        tp.type = t;
+        for (uint32_t i = 0; i < rules.rules.size(); ++i) {
+            const Rule& r = rules.rules[i];
+            if (!r.enabled || (!only_rule.empty() && r.name != only_rule)) continue;
+            if (!r.evttypes.all &&
+                !std::binary_search(r.evttypes.names.begin(), r.evttypes.names.end(), types[t]))
+                continue;
+            ast::ExprPtr cond = specialize(*r.condition, types[t]);
+            if (is_const(*cond, false)) continue;
+            tp.rules.push_back({i, std::move(cond)});
+        }
+        bool only_generic = std::all_of(tp.rules.begin(), tp.rules.end(), [&](auto& pr) {
+            return rules.rules[pr.first].evttypes.all;
+        });
+        if (!tp.rules.empty() && !only_generic) plan->types.push_back(std::move(tp));
+    }
+    // Every other type runs the rules that match all types, unspecialized.
+    plan->generic.type = kNoEventType;
+    for (uint32_t i = 0; i < rules.rules.size(); ++i) {
+        const Rule& r = rules.rules[i];
+        if (r.enabled && r.evttypes.all && (only_rule.empty() || r.name == only_rule))
+            plan->generic.rules.push_back({i, r.condition->clone()});
+    }
+    Planner planner(*plan);
+    for (auto& tp : plan->types)
+        planner.plan_type(tp);
+    planner.plan_type(plan->generic);
+    for (const auto& c : plan->consts)
+        plan->const_table.push_back(c.address());
+
+    std::string& fp = plan->fingerprint;
+    for (const auto* tp : [&] {
+             std::vector<const TypePlan*> v;
+             for (auto& t : plan->types)
+                 v.push_back(&t);
+             v.push_back(&plan->generic);
+             return v;
+         }()) {
+        fp += "type " + std::to_string(tp->type) + "\n";
+        for (auto& [idx, cond] : tp->rules)
+            fp += std::to_string(idx) + " " + ast::to_string(*cond) + "\n";
+    }
+    return plan;
+}
+
+} // namespace saker
