@@ -1,0 +1,36 @@
+// saker-bench: dispatches `saker-bench <name> [args...]` to a benchmark's
+// run_<name>_bench(argc, argv), with argv[0] being the subcommand name.
+#include <cstdio>
+#include <cstring>
+
+int run_capture_bench(int argc, char** argv);
+
+namespace {
+
+struct Bench {
+    const char* name;
+    int (*run)(int, char**);
+    const char* what;
+};
+
+constexpr Bench kBenches[] = {
+    {"capture", run_capture_bench,
+     "eBPF capture: a fixed open/close + fork/exec storm with and without the probe"},
+};
+
+int usage() {
+    std::fprintf(stderr, "usage: saker-bench <benchmark> [args...]\n\nbenchmarks:\n");
+    for (const Bench& b : kBenches)
+        std::fprintf(stderr, "  %-12s %s\n", b.name, b.what);
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage();
+    for (const Bench& b : kBenches)
+        if (std::strcmp(argv[1], b.name) == 0) return b.run(argc - 1, argv + 1);
+    std::fprintf(stderr, "saker-bench: unknown benchmark '%s'\n", argv[1]);
+    return usage();
+}

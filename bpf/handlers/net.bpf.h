@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* socket, bind, connect, listen, accept/accept4, send/recv with addresses.
+ * The tuple comes from the kernel's socket after the syscall (what really
+ * happened), the addr from user memory (what the process asked for). */
+#ifndef SAKER_BPF_HANDLERS_NET_BPF_H
+#define SAKER_BPF_HANDLERS_NET_BPF_H
+
+#include "../helpers.bpf.h"
+
+SAKER_EXIT_HANDLER(h_socket) {
+    struct saker_scratch* s = handler_begin(SAKER_EVT_SOCKET);
+
+    if (!s) return 0;
+    put_u64(s, sys_arg(regs, 0));
+    put_u64(s, sys_arg(regs, 1));
+    put_u64(s, sys_arg(regs, 2));
+    ev_submit(s);
+    return 0;
+}
+
+/* bind(fd, addr, len) and connect(fd, addr, len). */
+SAKER_EXIT_HANDLER(h_sockaddr_op) {
+    struct saker_scratch* s = handler_begin(SAKER_EVT_SOCKADDR_OP);
+    long fd = (int)sys_arg(regs, 0);
+
+    if (!s) return 0;
+    put_u64(s, fd);
+    put_user_sockaddr(s, (const void*)sys_arg(regs, 1), sys_arg(regs, 2));
+    put_fd_tuple(s, fd);
+    ev_submit(s);
+    return 0;
+}
+
+SAKER_EXIT_HANDLER(h_listen) {
+    struct saker_scratch* s = handler_begin(SAKER_EVT_LISTEN);
+
+    if (!s) return 0;
+    put_u64(s, (__s64)(int)sys_arg(regs, 0));
+    put_u64(s, sys_arg(regs, 1));
+    ev_submit(s);
+    return 0;
+}
+
+/* accept/accept4: the tuple is the NEW socket's (ret), local = our side. */
+SAKER_EXIT_HANDLER(h_accept) {
+    struct saker_scratch* s = handler_begin(SAKER_EVT_ACCEPT);
+
+    if (!s) return 0;
+    put_u64(s, (__s64)(int)sys_arg(regs, 0));
+    put_u64(s, ev_nr(s) == SAKER_NR_accept4 ? sys_arg(regs, 3) : 0);
+    put_fd_tuple(s, ret);
+    ev_submit(s);
+    return 0;
+}
+
+/* msghdr prefix: msg_name, msg_namelen. */
+struct saker_umsghdr {
+    void* name;
+    __u32 namelen;
+};
+
+/* SOCKIO layout: fd, size asked, addr (sendto dest / recvfrom source /
+ * msg_name), tuple. recvfrom's addrlen is an in/out pointer read after the
+ * kernel filled it. */
+SAKER_EXIT_HANDLER(h_sockio) {
+    struct saker_scratch* s = handler_begin(SAKER_EVT_SOCKIO);
+    long fd = (int)sys_arg(regs, 0);
+    __u64 size = sys_arg(regs, 2);
+    const void* addr = NULL;
+    __u32 alen = 0;
+    struct saker_umsghdr mh = {};
+
+    if (!s) return 0;
+    switch (ev_nr(s)) {
+    case SAKER_NR_sendto:
+        addr = (void*)sys_arg(regs, 4), alen = sys_arg(regs, 5);
+        break;
+    case SAKER_NR_recvfrom:
+        addr = (void*)sys_arg(regs, 4);
+        if (addr) bpf_probe_read_user(&alen, sizeof(alen), (void*)sys_arg(regs, 5));
+        break;
+    default: /* sendmsg, recvmsg */
+        bpf_probe_read_user(&mh, sizeof(mh), (void*)sys_arg(regs, 1));
+        addr = mh.name, alen = mh.namelen, size = 0;
+        break;
+    }
+    put_u64(s, fd);
+    put_u64(s, size);
+    put_user_sockaddr(s, addr, alen);
+    put_fd_tuple(s, fd);
+    ev_submit(s);
+    return 0;
+}
+
+#endif

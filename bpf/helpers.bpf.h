@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* BPF-only helpers: building one record in the per-CPU scratch buffer, reading
+ * syscall arguments from pt_regs, and the kernel walks (fd -> file, dentry ->
+ * path, sock -> tuple) the handlers share. Every helper either appends exactly
+ * one param or marks the record truncated and counts why; none can fail
+ * silently. Offsets into the scratch buffer are masked so the verifier can see
+ * every write stays inside the map value. */
+#ifndef SAKER_BPF_HELPERS_BPF_H
+#define SAKER_BPF_HELPERS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "core_fixes.bpf.h"
+#include "events.h"
+#include "maps.bpf.h"
+#include "syscalls_x86_64.h"
+
+#define REC_MASK (SAKER_MAX_RECORD - 1)
+/* Records stay strictly below SAKER_MAX_RECORD so `len & REC_MASK` is the
+ * identity the verifier needs to bound bpf_ringbuf_output()'s size. */
+#define REC_LIMIT (SAKER_MAX_RECORD - 1)
+#define VAR_MASK (2 * SAKER_MAX_STR - 1) /* bounds a variable read size for the verifier */
+#define PATH_MASK (SAKER_PATH_BUF - 1)
+#define PHDR ((__u32)sizeof(struct saker_param_hdr))
+#define SAKER_AT_FDCWD (-100)
+#define S_IFMT_ 00170000
+#define S_IFSOCK_ 0140000
+
+/* Set by user space before load (rodata): a tgid whose syscalls are ignored,
+ * so the agent does not report its own ring-buffer polling. 0 = none. */
+const volatile __u32 saker_ignore_tgid = 0;
+
+/* Set by user space before load (rodata): wake the consumer only once this
+ * many bytes wait in the ring. Waking it per record costs a cross-CPU wakeup
+ * per event (measured: it more than tripled the probe's overhead); the
+ * consumer polls with a timeout, which bounds the latency of a quiet ring.
+ * 0 = wake on every record. */
+const volatile __u32 saker_wakeup_bytes = 0;
+
+/* ---- counters ------------------------------------------------------------ */
+
+static __always_inline struct saker_drop_counters* counters(void) {
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&drop_counters, &zero);
+}
+
+#define SAKER_COUNT(field)                                                                         \
+    do {                                                                                           \
+        struct saker_drop_counters* c__ = counters();                                              \
+        if (c__) c__->field++;                                                                     \
+    } while (0)
+
+/* ---- syscall arguments (x86_64 pt_regs) ------------------------------------ */
+
+/* tp_btf sys_exit hands us the user pt_regs; the argument registers are never
+ * written by the syscall path (only ax gets the return value), so reading the
+ * args at exit is the same as at enter. */
+static __always_inline __u64 sys_arg(struct pt_regs* regs, int i) {
+    switch (i) {
+    case 0:
+        return BPF_CORE_READ(regs, di);
+    case 1:
+        return BPF_CORE_READ(regs, si);
+    case 2:
+        return BPF_CORE_READ(regs, dx);
+    case 3:
+        return BPF_CORE_READ(regs, r10);
+    case 4:
+        return BPF_CORE_READ(regs, r8);
+    case 5:
+        return BPF_CORE_READ(regs, r9);
+    }
+    return 0;
+}
+
+/* ---- record building ------------------------------------------------------- */
+
+static __always_inline struct saker_scratch* scratch_get(void) {
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline struct saker_event_hdr* ev_hdr(struct saker_scratch* s) {
+    return (struct saker_event_hdr*)s->buf;
+}
+
+static __always_inline void ev_begin(struct saker_scratch* s, __u16 type, __u32 nr, __s64 ret) {
+    struct saker_event_hdr* h = ev_hdr(s);
+    struct task_struct* t = bpf_get_current_task_btf();
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+
+    h->ts_ns = bpf_ktime_get_boot_ns();
+    h->tid = (__u32)pid_tgid;
+    h->pid = pid_tgid >> 32;
+    h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+    h->type = type;
+    h->nparams = 0;
+    h->ret = ret;
+    h->syscall_nr = nr;
+    h->cpu = bpf_get_smp_processor_id();
+    h->len = 0;
+    h->flags = 0;
+    s->off = sizeof(*h);
+    s->nparams = 0;
+    s->flags = 0;
+}
+
+static __always_inline void ev_set_type(struct saker_scratch* s, __u16 type) {
+    ev_hdr(s)->type = type;
+}
+
+static __always_inline __u64 wakeup_flag(void) {
+    if (!saker_wakeup_bytes || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= saker_wakeup_bytes)
+        return BPF_RB_FORCE_WAKEUP;
+    return BPF_RB_NO_WAKEUP;
+}
+
+/* Sends the record; a full ring buffer is the one loss we cannot avoid, so
+ * it is counted. */
+static __always_inline void ev_submit(struct saker_scratch* s) {
+    struct saker_event_hdr* h = ev_hdr(s);
+    __u32 len = s->off;
+
+    if (len > REC_LIMIT || len < sizeof(*h)) return;
+    h->len = len;
+    h->nparams = s->nparams;
+    h->flags = s->flags;
+    /* Keep clang from dropping the mask it can prove redundant: the verifier
+     * does not track the range through the comparison above. */
+    asm volatile("" : "+r"(len));
+    if (bpf_ringbuf_output(&events, s->buf, len & REC_MASK, wakeup_flag()))
+        SAKER_COUNT(ringbuf_full);
+    else
+        SAKER_COUNT(events);
+}
+
+/* A param that did not fit: the record says so, the counter counts it. */
+static __always_inline void param_skipped(struct saker_scratch* s) {
+    s->flags |= SAKER_EVF_TRUNCATED;
+    SAKER_COUNT(truncated_args);
+}
+
+/* Room check for a param of data_len bytes; returns its offset or -1. */
+static __always_inline int param_reserve(struct saker_scratch* s, __u32 data_len) {
+    if (s->off + PHDR + data_len > REC_LIMIT) {
+        param_skipped(s);
+        return -1;
+    }
+    return s->off & REC_MASK;
+}
+
+static __always_inline void param_commit(struct saker_scratch* s, __u32 off, __u32 len, __u8 type,
+                                         __u8 flags) {
+    struct saker_param_hdr* p = (void*)&s->buf[off & REC_MASK];
+
+    p->len = len;
+    p->type = type;
+    p->flags = flags;
+    s->off = off + PHDR + len;
+    s->nparams++;
+    if (flags & SAKER_PF_TRUNCATED) {
+        s->flags |= SAKER_EVF_TRUNCATED;
+        SAKER_COUNT(truncated_args);
+    }
+    if (flags & SAKER_PF_FAULT) SAKER_COUNT(read_faults);
+}
+
+static __always_inline void put_none(struct saker_scratch* s) {
+    int off = param_reserve(s, 0);
+    if (off >= 0) param_commit(s, off, 0, SAKER_PT_NONE, 0);
+}
+
+static __always_inline void put_u64(struct saker_scratch* s, __u64 v) {
+    int off = param_reserve(s, sizeof(v));
+    if (off < 0) return;
+    *(__u64*)&s->buf[(off + PHDR) & REC_MASK] = v;
+    param_commit(s, off, sizeof(v), SAKER_PT_U64, 0);
+}
+
+/* Bytes left for one variable-length param, capped at `cap`. */
+static __always_inline __u32 param_room(struct saker_scratch* s, __u32 cap) {
+    __u32 used = s->off + PHDR;
+    __u32 room = used < REC_LIMIT ? REC_LIMIT - used : 0;
+    return room < cap ? room : cap;
+}
+
+/* A NUL-terminated string from user (user=1) or kernel memory. */
+static __always_inline void put_str(struct saker_scratch* s, const void* ptr, int user) {
+    __u32 off = s->off & REC_MASK;
+    __u32 room = param_room(s, SAKER_MAX_STR);
+    __u8 flags = 0;
+    long n;
+
+    if (!ptr) {
+        put_none(s);
+        return;
+    }
+    if (room == 0) {
+        param_skipped(s);
+        return;
+    }
+    if (user)
+        n = bpf_probe_read_user_str(&s->buf[(off + PHDR) & REC_MASK], room & VAR_MASK, ptr);
+    else
+        n = bpf_probe_read_kernel_str(&s->buf[(off + PHDR) & REC_MASK], room & VAR_MASK, ptr);
+    if (n <= 0) {
+        param_commit(s, off, 0, SAKER_PT_STR, SAKER_PF_FAULT);
+        return;
+    }
+    if ((__u32)n >= room) flags = SAKER_PF_TRUNCATED;
+    param_commit(s, off, (n - 1) & VAR_MASK, SAKER_PT_STR, flags);
+}
+
+/* len bytes of kernel memory (a map value or a kernel object). */
+static __always_inline void put_kbytes(struct saker_scratch* s, __u8 type, const void* src,
+                                       __u32 len, __u8 flags) {
+    __u32 off = s->off & REC_MASK;
+    __u32 room = param_room(s, SAKER_MAX_STR);
+
+    if (len > room) {
+        len = room;
+        flags |= SAKER_PF_TRUNCATED;
+    }
+    len &= VAR_MASK;
+    if (len && bpf_probe_read_kernel(&s->buf[(off + PHDR) & REC_MASK], len, src)) {
+        len = 0;
+        flags |= SAKER_PF_FAULT;
+    }
+    param_commit(s, off, len, type, flags);
+}
+
+/* argv: up to SAKER_MAX_ARGS user strings, each kept with its NUL. */
+static __always_inline void put_user_argv(struct saker_scratch* s, const char* const* argv) {
+    __u32 off = s->off & REC_MASK;
+    __u32 room = param_room(s, SAKER_MAX_ARGV);
+    __u32 total = 0;
+    __u8 flags = 0;
+
+    if (!argv) {
+        put_none(s);
+        return;
+    }
+    for (int i = 0; i < SAKER_MAX_ARGS; i++) {
+        const char* arg = NULL;
+        if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
+            flags |= SAKER_PF_FAULT;
+            break;
+        }
+        if (!arg) break;
+        if (total >= room || i == SAKER_MAX_ARGS - 1) {
+            flags |= SAKER_PF_TRUNCATED;
+            break;
+        }
+        long n = bpf_probe_read_user_str(&s->buf[(off + PHDR + total) & REC_MASK],
+                                         (room - total) & VAR_MASK, arg);
+        if (n <= 0) {
+            flags |= SAKER_PF_FAULT;
+            break;
+        }
+        total += n;
+        if ((__u32)n >= room - (total - n)) {
+            flags |= SAKER_PF_TRUNCATED;
+            break;
+        }
+    }
+    param_commit(s, off, total & VAR_MASK, SAKER_PT_STRLIST, flags);
+}
+
+/* ---- kernel walks ------------------------------------------------------------- */
+
+static __always_inline struct file* fd_file(long fd) {
+    struct task_struct* t = bpf_get_current_task_btf();
+    struct fdtable* fdt = BPF_CORE_READ(t, files, fdt);
+    struct file** fds;
+    struct file* f = NULL;
+
+    if (fd < 0 || !fdt || (__u64)fd >= BPF_CORE_READ(fdt, max_fds)) return NULL;
+    fds = BPF_CORE_READ(fdt, fd);
+    bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+    return f;
+}
+
+/* The kernel keeps dev_t as major<<20|minor; stat(2) reports the
+ * new_encode_dev() form. Send what user space compares against. */
+static __always_inline __u64 encode_dev(__u32 dev) {
+    __u32 major = dev >> 20, minor = dev & 0xfffff;
+    return (minor & 0xff) | (major << 8) | ((__u64)(minor & ~0xffu) << 12);
+}
+
+static __always_inline struct saker_path_scratch* path_scratch_get(void) {
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&path_scratch, &zero);
+}
+
+/* Prepends "/name" (len bytes at name) at ps->pos; 0 when it did not fit. */
+static __always_inline int path_prepend(struct saker_path_scratch* ps, const void* name,
+                                        __u32 len) {
+    __u32 pos = ps->pos;
+
+    len &= 255; /* NAME_MAX */
+    if (len + 1 >= pos) {
+        ps->flags = SAKER_PF_TRUNCATED;
+        return 0;
+    }
+    pos -= len;
+    bpf_probe_read_kernel(&ps->buf[pos & PATH_MASK], len, name);
+    pos -= 1;
+    ps->buf[pos & PATH_MASK] = '/';
+    ps->pos = pos;
+    return 1;
+}
+
+/* One step up from ps->cur; 0 when the walk is over. */
+static __always_inline int dentry_step(struct saker_path_scratch* ps) {
+    struct dentry* d = (struct dentry*)ps->cur;
+    struct mount* m = (struct mount*)ps->mnt;
+    struct dentry* parent = BPF_CORE_READ(d, d_parent);
+
+    if (d == BPF_CORE_READ(m, mnt.mnt_root)) {
+        struct mount* up = BPF_CORE_READ(m, mnt_parent);
+        if (up == m) return 0; /* the root of the mount tree */
+        ps->cur = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
+        ps->mnt = (__u64)up;
+        return 1;
+    }
+    /* A detached dentry is its own parent: pseudo files (memfd, pipes,
+     * sockets) live there. Report its name, as d_path() does ("/memfd:x"). */
+    if (!path_prepend(ps, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len)) ||
+        d == parent)
+        return 0;
+    ps->cur = (__u64)parent;
+    return 1;
+}
+
+/* Appends what path_prepend() built as one STR param ("/" if empty). */
+static __always_inline void put_walked_path(struct saker_scratch* s,
+                                            struct saker_path_scratch* ps) {
+    __u32 pos = ps->pos;
+
+    if (pos >= SAKER_PATH_BUF) {
+        pos = SAKER_PATH_BUF - 1;
+        ps->buf[pos & PATH_MASK] = '/';
+    }
+    put_kbytes(s, SAKER_PT_STR, &ps->buf[pos & PATH_MASK], SAKER_PATH_BUF - pos, ps->flags);
+}
+
+/* The absolute path of (dentry, vfsmount), walking up across mount points. */
+static __always_inline void put_dentry_path(struct saker_scratch* s, struct dentry* d,
+                                            struct vfsmount* vm) {
+    struct saker_path_scratch* ps = path_scratch_get();
+
+    if (!ps || !d || !vm) {
+        put_none(s);
+        return;
+    }
+    ps->cur = (__u64)d;
+    ps->mnt = (__u64)container_of(vm, struct mount, mnt);
+    ps->pos = SAKER_PATH_BUF;
+    ps->flags = 0;
+    for (int i = 0; i < 64; i++)
+        if (!dentry_step(ps)) break;
+    put_walked_path(s, ps);
+}
+
+/* One step up a kernfs (cgroup) tree; 0 when the walk is over. */
+static __always_inline int kernfs_step(struct saker_path_scratch* ps) {
+    struct kernfs_node* kn = (struct kernfs_node*)ps->cur;
+    struct kernfs_node* parent = saker_kernfs_parent(kn);
+    const char* name = BPF_CORE_READ(kn, name);
+    char tmp[64];
+    long n;
+
+    if (!parent) return 0; /* the hierarchy's root has no name of its own */
+    n = bpf_probe_read_kernel_str(tmp, sizeof(tmp), name);
+    if (n <= 1 || !path_prepend(ps, tmp, n - 1)) return 0;
+    ps->cur = (__u64)parent;
+    return 1;
+}
+
+/* A cgroup's path from its kernfs node. Names over 63 bytes are cut. */
+static __always_inline void put_kernfs_path(struct saker_scratch* s, struct kernfs_node* kn) {
+    struct saker_path_scratch* ps = path_scratch_get();
+
+    if (!ps || !kn) {
+        put_none(s);
+        return;
+    }
+    ps->cur = (__u64)kn;
+    ps->pos = SAKER_PATH_BUF;
+    ps->flags = 0;
+    for (int i = 0; i < 32; i++)
+        if (!kernfs_step(ps)) break;
+    put_walked_path(s, ps);
+}
+
+static __always_inline struct socket* file_socket(struct file* f) {
+    if (!f) return NULL;
+    __u16 mode = BPF_CORE_READ(f, f_inode, i_mode);
+    if ((mode & S_IFMT_) != S_IFSOCK_) return NULL;
+    return BPF_CORE_READ(f, private_data);
+}
+
+static __always_inline void sockaddr_unix(struct saker_sockaddr* sa, struct sock* sk) {
+    struct unix_address* ua = BPF_CORE_READ((struct unix_sock*)sk, addr);
+    int len;
+
+    sa->family = SAKER_AF_UNIX;
+    if (!ua) return;
+    len = BPF_CORE_READ(ua, len) - 2; /* minus sun_family */
+    if (len <= 0) return;
+    if (len > SAKER_UNIX_PATH_MAX) len = SAKER_UNIX_PATH_MAX;
+    bpf_probe_read_kernel(sa->u.path, len & 127, &ua->name[0].sun_path);
+}
+
+static __always_inline void tuple_from_sock(struct saker_tuple* t, struct sock* sk) {
+    __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+    t->local.family = t->remote.family = family;
+    if (family == SAKER_AF_INET) {
+        BPF_CORE_READ_INTO(&t->local.u.ip, sk, __sk_common.skc_rcv_saddr);
+        BPF_CORE_READ_INTO(&t->remote.u.ip, sk, __sk_common.skc_daddr);
+    } else if (family == SAKER_AF_INET6) {
+        BPF_CORE_READ_INTO(&t->local.u.ip, sk, __sk_common.skc_v6_rcv_saddr);
+        BPF_CORE_READ_INTO(&t->remote.u.ip, sk, __sk_common.skc_v6_daddr);
+    } else if (family == SAKER_AF_UNIX) {
+        sockaddr_unix(&t->local, sk);
+        struct sock* peer = BPF_CORE_READ((struct unix_sock*)sk, peer);
+        if (peer) sockaddr_unix(&t->remote, peer);
+        return;
+    } else {
+        return;
+    }
+    t->local.port = bpf_htons(BPF_CORE_READ(sk, __sk_common.skc_num));
+    t->remote.port = BPF_CORE_READ(sk, __sk_common.skc_dport);
+}
+
+/* The socket behind fd as (local, remote); NONE if fd is not a socket. */
+static __always_inline void put_fd_tuple(struct saker_scratch* s, long fd) {
+    struct file* f = fd_file(fd);
+    struct socket* sock = file_socket(f);
+    struct sock* sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+    int off;
+
+    if (!sk) {
+        put_none(s);
+        return;
+    }
+    off = param_reserve(s, sizeof(struct saker_tuple));
+    if (off < 0) return;
+    struct saker_tuple* t = (void*)&s->buf[(off + PHDR) & REC_MASK];
+    __builtin_memset(t, 0, sizeof(*t));
+    tuple_from_sock(t, sk);
+    t->sock = BPF_CORE_READ(f, f_inode, i_ino);
+    param_commit(s, off, sizeof(*t), SAKER_PT_TUPLE, 0);
+}
+
+/* A sockaddr the process passed in user memory. */
+static __always_inline void put_user_sockaddr(struct saker_scratch* s, const void* uaddr,
+                                              __u32 alen) {
+    int off;
+    __u16 family = 0;
+
+    if (!uaddr || alen < 2 || bpf_probe_read_user(&family, sizeof(family), uaddr)) {
+        put_none(s);
+        return;
+    }
+    off = param_reserve(s, sizeof(struct saker_sockaddr));
+    if (off < 0) return;
+    struct saker_sockaddr* sa = (void*)&s->buf[(off + PHDR) & REC_MASK];
+    __builtin_memset(sa, 0, sizeof(*sa));
+    sa->family = family;
+    if (family == SAKER_AF_INET) {
+        bpf_probe_read_user(&sa->port, 2, uaddr + 2);
+        bpf_probe_read_user(sa->u.ip, 4, uaddr + 4);
+    } else if (family == SAKER_AF_INET6) {
+        bpf_probe_read_user(&sa->port, 2, uaddr + 2);
+        bpf_probe_read_user(sa->u.ip, 16, uaddr + 8);
+    } else if (family == SAKER_AF_UNIX) {
+        __u32 len = alen - 2;
+        if (len > SAKER_UNIX_PATH_MAX) len = SAKER_UNIX_PATH_MAX;
+        bpf_probe_read_user(sa->u.path, len & 127, uaddr + 2);
+    }
+    param_commit(s, off, sizeof(*sa), SAKER_PT_SOCKADDR, 0);
+}
+
+/* len bytes of user memory (argv area of a fresh image). */
+static __always_inline void put_ubytes(struct saker_scratch* s, __u8 type, const void* src,
+                                       __u32 len, __u32 cap) {
+    __u32 off = s->off & REC_MASK;
+    __u32 room = param_room(s, cap);
+    __u8 flags = 0;
+
+    if (len > room) {
+        len = room;
+        flags |= SAKER_PF_TRUNCATED;
+    }
+    len &= VAR_MASK;
+    if (len && bpf_probe_read_user(&s->buf[(off + PHDR) & REC_MASK], len, src)) {
+        len = 0;
+        flags |= SAKER_PF_FAULT;
+    }
+    param_commit(s, off, len, type, flags);
+}
+
+/* Tail-called exit handlers share the dispatcher's context and scratch. */
+#define SAKER_EXIT_HANDLER(name)                                                                   \
+    SEC("tp_btf/sys_exit") int BPF_PROG(name, struct pt_regs* regs, long ret)
+
+/* The record the dispatcher started, re-typed for this handler's layout. */
+static __always_inline struct saker_scratch* handler_begin(__u16 type) {
+    struct saker_scratch* s = scratch_get();
+    if (s) ev_set_type(s, type);
+    return s;
+}
+
+static __always_inline __u32 ev_nr(struct saker_scratch* s) {
+    return ev_hdr(s)->syscall_nr;
+}
+
+#endif

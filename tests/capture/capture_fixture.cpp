@@ -1,0 +1,90 @@
+#include "capture_fixture.h"
+
+#include "runtime/capture/features.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace saker::capture::test {
+namespace {
+
+// Why the probe cannot run here, or "" if it can (checked once per process).
+const std::string& unusable_reason() {
+    static const std::string reason = [] {
+        FeatureReport f = check_kernel_features();
+        if (!f.ok()) return f.message();
+        try {
+            Probe p;
+        } catch (const ProbeError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    }();
+    return reason;
+}
+
+bool bpf_required() {
+    const char* v = std::getenv("SAKER_REQUIRE_BPF");
+    return v && std::strcmp(v, "1") == 0;
+}
+
+} // namespace
+
+bool probe_usable() {
+    const std::string& reason = unusable_reason();
+    if (reason.empty()) return true;
+    if (bpf_required()) FAIL("SAKER_REQUIRE_BPF=1 but the eBPF probe cannot run: " << reason);
+    WARN("SKIPPED (eBPF probe unavailable; set SAKER_REQUIRE_BPF=1 to fail instead): " << reason);
+    return false;
+}
+
+CaptureFixture::CaptureFixture(const ProbeOptions& opts)
+    : probe_(opts), consumer_(probe_, [this](const Event& ev) { keep(ev); }),
+      self_(static_cast<uint32_t>(getpid())) {
+    thread_ = std::thread([this] {
+        while (!stop_.load())
+            consumer_.poll(20);
+    });
+}
+
+CaptureFixture::~CaptureFixture() {
+    stop_ = true;
+    thread_.join();
+}
+
+void CaptureFixture::keep(const Event& ev) {
+    if (ev.hdr.pid != self_ && ev.hdr.ppid != self_) return;
+    std::lock_guard lock(mu_);
+    records_.emplace_back(ev.raw.begin(), ev.raw.end());
+}
+
+std::unique_ptr<OwnedEvent> CaptureFixture::find(const Pred& pred) {
+    std::lock_guard lock(mu_);
+    for (const auto& raw : records_) {
+        auto owned = std::make_unique<OwnedEvent>();
+        owned->raw = raw;
+        if (decode(owned->raw, owned->ev) == DecodeError::none && pred(owned->ev)) return owned;
+    }
+    return nullptr;
+}
+
+std::unique_ptr<OwnedEvent> CaptureFixture::wait_for(const Pred& pred,
+                                                     std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        if (auto e = find(pred)) return e;
+        if (std::chrono::steady_clock::now() > deadline) return nullptr;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+CaptureFixture::Pred syscall_from(uint32_t pid, EventType type, uint32_t nr) {
+    return [=](const Event& ev) {
+        return ev.hdr.pid == pid && ev.type() == type && ev.hdr.syscall_nr == nr;
+    };
+}
+
+} // namespace saker::capture::test

@@ -1,0 +1,62 @@
+// Test support for the capture tests: the skip-or-fail policy for hosts
+// without BPF, and a fixture that runs a real Probe with a consumer thread and
+// keeps copies of the records produced by this process and its children.
+#pragma once
+
+#include "runtime/capture/consumer.h"
+#include "runtime/capture/probe.h"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace saker::capture::test {
+
+// True if the probe can run here. Otherwise WARNs "SKIPPED: <reason>" and
+// returns false, or FAILs when SAKER_REQUIRE_BPF=1.
+bool probe_usable();
+
+#define SAKER_REQUIRE_PROBE()                                                                      \
+    do {                                                                                           \
+        if (!::saker::capture::test::probe_usable()) return;                                       \
+    } while (0)
+
+// A record copied out of the ring buffer, with its decoded view.
+struct OwnedEvent {
+    std::vector<uint8_t> raw;
+    Event ev;
+};
+
+class CaptureFixture {
+  public:
+    explicit CaptureFixture(const ProbeOptions& opts = {});
+    ~CaptureFixture();
+
+    using Pred = std::function<bool(const Event&)>;
+    // The first kept record matching pred, waiting up to timeout; nullptr if none.
+    std::unique_ptr<OwnedEvent>
+    wait_for(const Pred& pred, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    Probe& probe() { return probe_; }
+    const Consumer& consumer() const { return consumer_; }
+
+  private:
+    void keep(const Event& ev);
+    std::unique_ptr<OwnedEvent> find(const Pred& pred);
+
+    Probe probe_;
+    Consumer consumer_;
+    std::mutex mu_;
+    std::vector<std::vector<uint8_t>> records_;
+    std::atomic<bool> stop_{false};
+    uint32_t self_;
+    std::thread thread_;
+};
+
+// Matches an event from `pid` of `type` produced by syscall `nr`.
+CaptureFixture::Pred syscall_from(uint32_t pid, EventType type, uint32_t nr);
+
+} // namespace saker::capture::test
