@@ -9,7 +9,8 @@ CMAKE_ARGS ?=
 # Debian 12 packages the project builds and tests with (idempotent).
 DEBIAN_PACKAGES := cmake ninja-build pkg-config git clang-19 lld-19 llvm-19-dev \
 	libclang-rt-19-dev clang-format libbpf-dev bpftool libelf-dev zlib1g-dev \
-	libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev catch2 libre2-dev
+	libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev catch2 libre2-dev \
+	runc busybox-static
 
 APT_STAMP := $(BUILD)/.deps-installed
 
