@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <cstring>
 
+int run_predicates_bench(int argc, char** argv);
+#ifdef SAKER_BENCH_CAPTURE
 int run_capture_bench(int argc, char** argv);
+#endif
 
 namespace {
 
@@ -14,8 +17,12 @@ struct Bench {
 };
 
 constexpr Bench kBenches[] = {
+    {"predicates", run_predicates_bench,
+     "rule predicates: JIT vs interpreter on a realistic event mix (ns/event, compile time)"},
+#ifdef SAKER_BENCH_CAPTURE
     {"capture", run_capture_bench,
      "eBPF capture: a fixed open/close + fork/exec storm with and without the probe"},
+#endif
 };
 
 int usage() {

@@ -22,31 +22,33 @@ const Value& fetched(EvalContext* ctx, uint32_t slot) {
 
 extern "C" void saker_fetch(EvalContext* ctx, uint32_t slot) {
     const SlotDesc& d = ctx->table->at(slot);
-    Value v;
+    Slot& s = ctx->slots[slot];
+    // Fields are extracted straight into the slot: no temporary, no copy on the hot path.
+    s.value = Value{};
     switch (d.kind) {
     case SlotDesc::Kind::Field:
-        ctx->source->extract(d.request, v);
+        ctx->source->extract(d.request, s.value);
         break;
     case SlotDesc::Kind::Literal:
-        v = Value::of_str(d.text);
+        s.value = Value::of_str(d.text);
         break;
     case SlotDesc::Kind::ListOf: {
         std::vector<Value> items;
         for (uint32_t c : d.children)
             if (const Value& cv = fetched(ctx, c); cv.present()) items.push_back(cv);
-        v = scratch_of(ctx).keep(std::move(items));
+        s.value = scratch_of(ctx).keep(std::move(items));
         break;
     }
     case SlotDesc::Kind::Transform: {
         std::vector<Value> in;
         for (uint32_t c : d.children)
             in.push_back(fetched(ctx, c));
-        v = sem::apply_transform(d.op->transform, *d.op, in, scratch_of(ctx));
+        Value v = sem::apply_transform(d.op->transform, *d.op, in, scratch_of(ctx));
+        s.value = v;
         break;
     }
     }
-    ctx->slots[slot].value = v;
-    ctx->slots[slot].generation = ctx->generation;
+    s.generation = ctx->generation;
 }
 
 extern "C" bool saker_set_has(const void* set, const char* s, uint64_t len) {

@@ -41,9 +41,10 @@ std::string hex_decode(std::string_view hex); // validated by the checker
 struct Scratch {
     std::deque<std::string> strings;
     std::deque<std::vector<Value>> lists;
+    // Per event; skipped when nothing was stored (most events use no transformer).
     void clear() {
-        strings.clear();
-        lists.clear();
+        if (!strings.empty()) strings.clear();
+        if (!lists.empty()) lists.clear();
     }
     Value keep(std::string s);
     Value keep(std::vector<Value> items);
