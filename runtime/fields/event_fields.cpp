@@ -1,0 +1,588 @@
+// The extractor table: one function per registry field, grouped by field class. Each answers
+// from the event context (EventContext), the process table and the user/container sources, and
+// leaves the value absent whenever the fact is unknown.
+#include "runtime/fields/event_fields.h"
+
+#include "bpf/events.h"
+#include "bpf/syscalls_x86_64.h"
+#include "frontend/fields.h"
+#include "runtime/fields/event_args.h"
+
+#include <ctime>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace saker::fields {
+
+using state::FdInfo;
+using state::FdType;
+using state::Process;
+
+struct EventFields::Impl {
+    using Ex = EventFields::Extractor;
+    struct Row {
+        std::string_view name;
+        Ex fn;
+    };
+    static const std::vector<Row>& rows();
+
+    // ---- helpers -----------------------------------------------------------------------------
+    static const capture::Event* ev(EventFields& f) { return f.ctx_ ? f.ctx_->event : nullptr; }
+    static Process* proc(EventFields& f) { return f.ctx_ ? f.ctx_->process : nullptr; }
+    static FdInfo* fd(EventFields& f) { return f.ctx_ ? f.ctx_->fd : nullptr; }
+    static Value str(EventFields& f, std::string s) { return f.keep(std::move(s)); }
+    static Value opt_str(EventFields& f, const std::string& s) {
+        return s.empty() ? Value{} : f.keep(s);
+    }
+    template <typename T> static Value opt_int(const std::optional<T>& v) {
+        return v ? Value::of_int(static_cast<int64_t>(*v)) : Value{};
+    }
+
+    // The process `n` generations up (0 = the process itself); nullptr past the known root.
+    static Process* ancestor(EventFields& f, Process* p, int64_t n) {
+        for (int64_t i = 0; p && i < n; ++i) {
+            if (i > 256) return nullptr; // a ppid cycle from stale data: give up, not loop
+            p = f.table_.parent(*p);
+        }
+        return p;
+    }
+
+    // proc.aX[N] (one ancestor) or proc.aX (every ancestor, as a list).
+    template <typename Get>
+    static void ancestors(EventFields& f, const FieldRequest& r, Value& out, Get get) {
+        Process* p = proc(f);
+        if (!p) return;
+        if (r.has_arg) {
+            if (r.index < 0) return;
+            if (Process* a = ancestor(f, p, r.index)) out = get(f, *a);
+            return;
+        }
+        std::vector<Value> items;
+        for (Process* a = f.table_.parent(*p); a && items.size() < 256; a = f.table_.parent(*a)) {
+            Value v = get(f, *a);
+            if (v.present()) items.push_back(v);
+        }
+        out = f.keep_list(std::move(items));
+    }
+
+    static Value name_of(EventFields& f, const Process& p) {
+        return p.image_known ? opt_str(f, p.comm) : Value{};
+    }
+    static Value exe_of(EventFields& f, const Process& p) {
+        return p.image_known ? f.keep(p.exe) : Value{};
+    }
+    static Value exepath_of(EventFields& f, const Process& p) {
+        return p.image_known ? opt_str(f, p.exepath) : Value{};
+    }
+    static Value pid_of(EventFields&, const Process& p) { return Value::of_int(p.pid); }
+    static std::string join_args(const Process& p) {
+        std::string s;
+        for (const auto& a : p.args)
+            s.append(s.empty() ? "" : " ").append(a);
+        return s;
+    }
+    // Falco's proc.cmdline: the comm, then the arguments.
+    static Value cmdline_of(EventFields& f, const Process& p) {
+        if (!p.image_known) return {};
+        std::string s = p.comm;
+        if (!p.args.empty()) s += " " + join_args(p);
+        return f.keep(std::move(s));
+    }
+    static uint64_t epoch_ns(EventFields& f, uint64_t boot_ns) {
+        return boot_ns + f.boot_to_epoch_ns_;
+    }
+    static void refresh_ids(EventFields& f, Process& p) {
+        if (p.ids_stale && !f.ctx_->exited) f.table_.refresh_ids(p);
+    }
+    // The process whose pid equals `leader` among `p` and its ancestors, or the eldest ancestor
+    // that still shares the id (how Falco finds session and group leaders).
+    template <typename Id> static Process* leader(EventFields& f, Process* p, Id id) {
+        refresh_ids(f, *p);
+        auto want = id(*p);
+        if (!want) return nullptr;
+        Process* best = p;
+        for (Process* a = p; a; a = f.table_.parent(*a)) {
+            if (a != p) refresh_ids(f, *a);
+            if (id(*a) != want) break;
+            best = a;
+            if (a->pid == *want) break;
+        }
+        return best;
+    }
+    static std::string user_root(const Process& p) {
+        if (!p.container || p.container->is_host()) return "/";
+        return "/proc/" + std::to_string(p.pid) + "/root";
+    }
+    static const containers::ContainerMetadata* meta(EventFields& f) {
+        Process* p = proc(f);
+        if (!p || !p->container || p->container->is_host() || !f.containers_) return nullptr;
+        return f.containers_->lookup(p->container->id);
+    }
+    static bool is_ip(const FdInfo& d) {
+        return (d.type == FdType::Ipv4 || d.type == FdType::Ipv6) && d.has_tuple;
+    }
+    static const state::SockEnd& server(const FdInfo& d) {
+        return d.is_server.value_or(false) ? d.local : d.remote;
+    }
+    static const state::SockEnd& client(const FdInfo& d) {
+        return d.is_server.value_or(false) ? d.remote : d.local;
+    }
+    template <typename Pick> static void ip_field(EventFields& f, Value& out, Pick pick) {
+        FdInfo* d = fd(f);
+        if (d && is_ip(*d)) out = f.keep_ip(pick(*d).ip);
+    }
+    template <typename Pick> static void port_field(EventFields& f, Value& out, Pick pick) {
+        FdInfo* d = fd(f);
+        if (d && is_ip(*d)) out = Value::of_int(pick(*d).port);
+    }
+    static std::string fd_display(EventFields& f, int64_t n);
+    static std::string arg_path(EventFields& f, const ArgDesc& d, const std::string& raw);
+    static std::optional<std::string> resolved_path(EventFields& f, std::string_view dirfd_param,
+                                                    std::string_view path_param);
+    static void evt_arg(EventFields& f, const FieldRequest& r, Value& out);
+    static void evt_args(EventFields& f, const FieldRequest& r, Value& out);
+    static void time_string(EventFields& f, Value& out, const char* fmt, bool ns, bool iso);
+    static std::optional<struct stat> exe_stat(EventFields& f);
+    static void fd_types(EventFields& f, const FieldRequest& r, Value& out);
+    static void proc_env(EventFields& f, const FieldRequest& r, Value& out);
+    static void std_fd(EventFields& f, int32_t n, bool name, Value& out);
+    static std::string labels_string(const std::map<std::string, std::string>& m);
+};
+
+namespace {
+using I = EventFields::Impl;
+using R = FieldRequest;
+using V = Value;
+using F = EventFields;
+} // namespace
+
+// ---- evt.arg / evt.args ----------------------------------------------------------------------
+
+std::string I::fd_display(F& f, int64_t n) {
+    Process* p = proc(f);
+    FdInfo* d = nullptr;
+    if (f.ctx_->fd && f.ctx_->fd_num == n)
+        d = f.ctx_->fd;
+    else if (p && n >= 0)
+        d = f.table_.fd(*p, static_cast<int32_t>(n));
+    if (!d) return {};
+    return "<" + std::string(1, state::fd_type_char(d->type)) + ">" + d->name;
+}
+
+std::optional<std::string> I::resolved_path(F& f, std::string_view dirfd_param,
+                                            std::string_view path_param) {
+    const capture::Event* e = ev(f);
+    Process* p = proc(f);
+    auto path = e ? e->str(path_param) : std::nullopt;
+    if (!path || !p) return std::nullopt;
+    if (path->starts_with('/')) return state::resolve_path("", *path);
+    int64_t dirfd = e->s64(dirfd_param).value_or(-100);
+    std::string base = p->cwd;
+    if (dirfd != -100) {
+        FdInfo* d = f.table_.fd(*p, static_cast<int32_t>(dirfd));
+        base = d && d->type == FdType::Directory ? d->name : std::string();
+    }
+    if (base.empty()) return std::nullopt;
+    return state::resolve_path(base, *path);
+}
+
+std::string I::arg_path(F& f, const ArgDesc& d, const std::string& raw) {
+    if (raw.starts_with('/')) return {};
+    std::string_view dirfd = d.kind == ArgKind::Path2Old   ? "olddirfd"
+                             : d.kind == ArgKind::Path2New ? "newdirfd"
+                             : ev(f)->param("dirfd")       ? "dirfd"
+                                                           : "fd";
+    return resolved_path(f, dirfd, d.src).value_or("");
+}
+
+void I::evt_arg(F& f, const R& r, V& out) {
+    const auto* descs = ev(f) ? event_args(f.ctx_->type_name) : nullptr;
+    if (!descs || !r.has_arg) return;
+    const ArgDesc* d = nullptr;
+    if (r.index >= 0 && static_cast<std::size_t>(r.index) < descs->size()) d = &(*descs)[r.index];
+    for (const ArgDesc& c : *descs)
+        if (!d && c.name == r.key) d = &c;
+    if (!d) return;
+    ArgResolver res{[&](int64_t n) { return fd_display(f, n); },
+                    [&](const ArgDesc& a, const std::string& raw) { return arg_path(f, a, raw); }};
+    if (auto a = render_arg(*d, *ev(f), res)) out = f.keep(a->best());
+}
+
+void I::evt_args(F& f, const R&, V& out) {
+    const auto* descs = ev(f) ? event_args(f.ctx_->type_name) : nullptr;
+    if (!descs) return;
+    ArgResolver res{[&](int64_t n) { return fd_display(f, n); },
+                    [&](const ArgDesc& a, const std::string& raw) { return arg_path(f, a, raw); }};
+    std::string s;
+    for (const ArgDesc& d : *descs) {
+        auto a = render_arg(d, *ev(f), res);
+        if (!a) continue;
+        s.append(s.empty() ? "" : " ").append(d.name).append("=").append(a->raw);
+        if (!a->resolved.empty()) s.append("(").append(a->resolved).append(")");
+    }
+    out = f.keep(std::move(s));
+}
+
+void I::time_string(F& f, V& out, const char* fmt, bool ns, bool iso) {
+    if (!ev(f)) return;
+    uint64_t t = epoch_ns(f, ev(f)->hdr.ts_ns);
+    time_t secs = static_cast<time_t>(t / 1000000000ull);
+    struct tm tm {};
+    ::localtime_r(&secs, &tm);
+    char buf[64];
+    std::size_t n = std::strftime(buf, sizeof buf, fmt, &tm);
+    std::string s(buf, n);
+    if (ns) {
+        char frac[16];
+        std::snprintf(frac, sizeof frac, ".%09llu",
+                      static_cast<unsigned long long>(t % 1000000000ull));
+        s += frac;
+    }
+    if (iso) {
+        std::strftime(buf, sizeof buf, "%z", &tm);
+        s += buf;
+    }
+    out = f.keep(std::move(s));
+}
+
+// stat of the running image, accepted only if it is still the inode the exec reported.
+std::optional<struct stat> I::exe_stat(F& f) {
+    Process* p = proc(f);
+    if (!p || f.ctx_->exited || !p->exe_ino) return std::nullopt;
+    struct stat st {};
+    std::string path = f.table_.options().proc_root + "/" + std::to_string(p->pid) + "/exe";
+    if (::stat(path.c_str(), &st) != 0 || st.st_ino != p->exe_ino) return std::nullopt;
+    return st;
+}
+
+void I::fd_types(F& f, const R& r, V& out) {
+    Process* p = proc(f);
+    if (!p) return;
+    if (r.has_arg) {
+        FdInfo* d = r.index >= 0 ? f.table_.fd(*p, static_cast<int32_t>(r.index)) : nullptr;
+        if (d) out = f.keep_list({f.keep(std::string(state::fd_type_name(d->type)))});
+        return;
+    }
+    std::vector<Value> items;
+    bool seen[32] = {};
+    for (const auto& [n, d] : p->fds) {
+        auto t = static_cast<std::size_t>(d.type);
+        if (d.type == FdType::Unknown || seen[t]) continue;
+        seen[t] = true;
+        items.push_back(Value::of_str(state::fd_type_name(d.type)));
+    }
+    out = f.keep_list(std::move(items));
+}
+
+void I::proc_env(F& f, const R& r, V& out) {
+    Process* p = proc(f);
+    if (!p) return;
+    if (!p->env && !f.ctx_->exited) p->env = f.table_.read_env(p->pid);
+    if (!p->env) return;
+    if (!r.has_arg || r.key.empty()) {
+        std::string s;
+        for (const auto& e : *p->env)
+            s.append(s.empty() ? "" : " ").append(e);
+        out = f.keep(std::move(s));
+        return;
+    }
+    for (const auto& e : *p->env)
+        if (e.size() > r.key.size() && e.starts_with(r.key) && e[r.key.size()] == '=')
+            out = f.keep(e.substr(r.key.size() + 1));
+}
+
+void I::std_fd(F& f, int32_t n, bool name, V& out) {
+    Process* p = proc(f);
+    FdInfo* d = p && !f.ctx_->exited ? f.table_.fd(*p, n) : nullptr;
+    if (!d) return;
+    out = name ? f.keep(d->name) : Value::of_str(state::fd_type_name(d->type));
+}
+
+std::string I::labels_string(const std::map<std::string, std::string>& m) {
+    std::string s;
+    for (const auto& [k, v] : m)
+        s.append(s.empty() ? "" : ", ").append(k).append(":").append(v);
+    return s;
+}
+
+// ---- the table -------------------------------------------------------------------------------
+// clang-format off
+#define X(body) [](F& f, const R& r, V& out) { (void)f; (void)r; (void)out; body; }
+#define PROC(expr) X(if (Process* p = I::proc(f)) { out = (expr); })
+#define FD(expr) X(if (FdInfo* d = I::fd(f)) { out = (expr); })
+#define EV(expr) X(if (const capture::Event* e = I::ev(f)) { out = (expr); })
+#define META(expr) X(if (const auto* m = I::meta(f)) { out = (expr); })
+
+const std::vector<I::Row>& I::rows() {
+    static const std::vector<Row> kRows = {
+        // evt
+        {.name = "evt.num", .fn = X(if (f.ctx_) out = V::of_int(static_cast<int64_t>(f.ctx_->num)))},
+        {.name = "evt.time", .fn = EV(V::of_int(static_cast<int64_t>(epoch_ns(f, e->hdr.ts_ns))))},
+        {.name = "evt.rawtime", .fn = EV(V::of_int(static_cast<int64_t>(epoch_ns(f, e->hdr.ts_ns))))},
+        {.name = "evt.rawtime.s", .fn = EV(V::of_int(static_cast<int64_t>(epoch_ns(f, e->hdr.ts_ns) / 1000000000ull)))},
+        {.name = "evt.rawtime.ns", .fn = EV(V::of_int(static_cast<int64_t>(epoch_ns(f, e->hdr.ts_ns) % 1000000000ull)))},
+        {.name = "evt.reltime", .fn = EV(V::of_int(static_cast<int64_t>(e->hdr.ts_ns - f.first_ts_)))},
+        {.name = "evt.time.s", .fn = X(time_string(f, out, "%H:%M:%S", false, false))},
+        {.name = "evt.time.iso8601", .fn = X(time_string(f, out, "%Y-%m-%dT%H:%M:%S", true, true))},
+        {.name = "evt.datetime", .fn = X(time_string(f, out, "%Y-%m-%d %H:%M:%S", true, false))},
+        {.name = "evt.datetime.s", .fn = X(time_string(f, out, "%Y-%m-%d %H:%M:%S", false, false))},
+        {.name = "evt.source", .fn = X(out = V::of_str("syscall"))},
+        {.name = "evt.is_async", .fn = X(out = V::of_int(0))},
+        {.name = "evt.hostname", .fn = X(out = opt_str(f, f.hostname_))},
+        {.name = "evt.dir", .fn = X(if (I::ev(f)) out = V::of_str("<"))},
+        {.name = "evt.type", .fn = X(if (f.ctx_ && !f.ctx_->type_name.empty()) out = V::of_str(f.ctx_->type_name))},
+        {.name = "evt.type.is", .fn = X(if (f.ctx_) out = V::of_int(f.ctx_->type_name == r.key))},
+        {.name = "syscall.type", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : V::of_str(f.ctx_->type_name))},
+        {.name = "evt.cpu", .fn = EV(V::of_int(e->hdr.cpu))},
+        {.name = "evt.args", .fn = X(evt_args(f, r, out))},
+        {.name = "evt.arg", .fn = X(evt_arg(f, r, out))},
+        {.name = "evt.res", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : e->hdr.ret >= 0 ? V::of_str("SUCCESS") : str(f, errno_name(-e->hdr.ret)))},
+        {.name = "evt.rawres", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : V::of_int(e->hdr.ret))},
+        {.name = "evt.failed", .fn = EV(V::of_int(e->hdr.syscall_nr != SAKER_NR_NONE && e->hdr.ret < 0))},
+        {.name = "evt.is_open_read", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 3) != 1))},
+        {.name = "evt.is_open_write", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 3) != 0))},
+        {.name = "evt.is_open_create", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 0100)))},
+        {.name = "evt.is_open_exec", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 0100) && (e->u64("mode").value_or(0) & 0111)))},
+        {.name = "evt.abspath", .fn = X(
+            if (!ev(f)) return;
+            auto t = ev(f)->type();
+            std::optional<std::string> s;
+            if (t == capture::EventType::PATH) s = resolved_path(f, "dirfd", "path");
+            else if (t == capture::EventType::PATH2) s = resolved_path(f, "newdirfd", "newpath");
+            if (s) out = f.keep(std::move(*s)))},
+        // fs.path
+        {.name = "fs.path.name", .fn = X(
+            if (!ev(f)) return;
+            auto t = ev(f)->type();
+            std::optional<std::string> s;
+            if (t == capture::EventType::PATH) s = resolved_path(f, "dirfd", "path");
+            else if (t == capture::EventType::CHMOD || t == capture::EventType::CHOWN) s = resolved_path(f, "fd", "path");
+            if (s) out = f.keep(std::move(*s)))},
+        {.name = "fs.path.nameraw", .fn = EV(e->type() == capture::EventType::PATH || e->type() == capture::EventType::CHMOD || e->type() == capture::EventType::CHOWN ? (e->str("path") ? str(f, std::string(*e->str("path"))) : V{}) : V{})},
+        {.name = "fs.path.source", .fn = X(
+            if (ev(f) && ev(f)->type() == capture::EventType::PATH2) {
+                bool sym = ev(f)->hdr.syscall_nr == SAKER_NR_symlink || ev(f)->hdr.syscall_nr == SAKER_NR_symlinkat;
+                auto s = sym ? (ev(f)->str("oldpath") ? std::optional<std::string>(std::string(*ev(f)->str("oldpath"))) : std::nullopt)
+                             : resolved_path(f, "olddirfd", "oldpath");
+                if (s) out = f.keep(std::move(*s));
+            })},
+        {.name = "fs.path.sourceraw", .fn = EV(e->type() == capture::EventType::PATH2 && e->str("oldpath") ? str(f, std::string(*e->str("oldpath"))) : V{})},
+        {.name = "fs.path.target", .fn = X(
+            if (ev(f) && ev(f)->type() == capture::EventType::PATH2)
+                if (auto s = resolved_path(f, "newdirfd", "newpath")) out = f.keep(std::move(*s)))},
+        {.name = "fs.path.targetraw", .fn = EV(e->type() == capture::EventType::PATH2 && e->str("newpath") ? str(f, std::string(*e->str("newpath"))) : V{})},
+        // proc: identity and image
+        {.name = "proc.pid", .fn = PROC(V::of_int(p->pid))},
+        {.name = "proc.ppid", .fn = PROC(p->ppid ? V::of_int(p->ppid) : V{})},
+        {.name = "proc.vpid", .fn = PROC(opt_int(p->vpid))},
+        {.name = "proc.pvpid", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a ? opt_int(a->vpid) : V{}; }())},
+        {.name = "proc.name", .fn = PROC(name_of(f, *p))},
+        {.name = "proc.exe", .fn = PROC(exe_of(f, *p))},
+        {.name = "proc.exepath", .fn = PROC(exepath_of(f, *p))},
+        {.name = "proc.args", .fn = PROC(p->image_known ? f.keep(join_args(*p)) : V{})},
+        {.name = "proc.cmdline", .fn = PROC(cmdline_of(f, *p))},
+        {.name = "proc.exeline", .fn = PROC(p->image_known ? f.keep(p->exe + (p->args.empty() ? "" : " " + join_args(*p))) : V{})},
+        {.name = "proc.cmdnargs", .fn = PROC(p->image_known ? V::of_int(static_cast<int64_t>(p->args.size())) : V{})},
+        {.name = "proc.cmdlenargs", .fn = PROC([&] { int64_t n = 0; for (auto& a : p->args) n += static_cast<int64_t>(a.size()); return p->image_known ? V::of_int(n) : V{}; }())},
+        {.name = "proc.cwd", .fn = PROC(opt_str(f, p->cwd.empty() || p->cwd.ends_with('/') ? p->cwd : p->cwd + "/"))},
+        {.name = "proc.env", .fn = X(proc_env(f, r, out))},
+        {.name = "proc.tty", .fn = PROC(opt_int(p->tty))},
+        // proc: ancestry
+        {.name = "proc.pname", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a ? name_of(f, *a) : V{}; }())},
+        {.name = "proc.pexe", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a ? exe_of(f, *a) : V{}; }())},
+        {.name = "proc.pexepath", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a ? exepath_of(f, *a) : V{}; }())},
+        {.name = "proc.pcmdline", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a ? cmdline_of(f, *a) : V{}; }())},
+        {.name = "proc.aname", .fn = X(ancestors(f, r, out, name_of))},
+        {.name = "proc.aexe", .fn = X(ancestors(f, r, out, exe_of))},
+        {.name = "proc.aexepath", .fn = X(ancestors(f, r, out, exepath_of))},
+        {.name = "proc.acmdline", .fn = X(ancestors(f, r, out, cmdline_of))},
+        {.name = "proc.apid", .fn = X(ancestors(f, r, out, pid_of))},
+        // proc: session and process group
+        {.name = "proc.sid", .fn = PROC((refresh_ids(f, *p), opt_int(p->sid)))},
+        {.name = "proc.is_sid_leader", .fn = PROC((refresh_ids(f, *p), p->sid ? V::of_int(*p->sid == p->pid) : V{}))},
+        {.name = "proc.sname", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.sid; }); return l ? name_of(f, *l) : V{}; }())},
+        {.name = "proc.sid.exe", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.sid; }); return l ? exe_of(f, *l) : V{}; }())},
+        {.name = "proc.sid.exepath", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.sid; }); return l ? exepath_of(f, *l) : V{}; }())},
+        {.name = "proc.pgid", .fn = PROC((refresh_ids(f, *p), opt_int(p->pgid)))},
+        {.name = "proc.is_pgid_leader", .fn = PROC((refresh_ids(f, *p), p->pgid ? V::of_int(*p->pgid == p->pid) : V{}))},
+        {.name = "proc.pgid.name", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? name_of(f, *l) : V{}; }())},
+        {.name = "proc.pgid.exe", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? exe_of(f, *l) : V{}; }())},
+        {.name = "proc.pgid.exepath", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? exepath_of(f, *l) : V{}; }())},
+        // The virtual pgid equals the host one only in the host pid namespace.
+        {.name = "proc.vpgid", .fn = PROC((refresh_ids(f, *p), p->vpid == p->pid ? opt_int(p->pgid) : V{}))},
+        {.name = "proc.is_vpgid_leader", .fn = PROC((refresh_ids(f, *p), p->vpid == p->pid && p->pgid ? V::of_int(*p->pgid == p->pid) : V{}))},
+        {.name = "proc.vpgid.name", .fn = PROC([&] { Process* l = p->vpid == p->pid ? leader(f, p, [](Process& q) { return q.pgid; }) : nullptr; return l ? name_of(f, *l) : V{}; }())},
+        {.name = "proc.vpgid.exe", .fn = PROC([&] { Process* l = p->vpid == p->pid ? leader(f, p, [](Process& q) { return q.pgid; }) : nullptr; return l ? exe_of(f, *l) : V{}; }())},
+        {.name = "proc.vpgid.exepath", .fn = PROC([&] { Process* l = p->vpid == p->pid ? leader(f, p, [](Process& q) { return q.pgid; }) : nullptr; return l ? exepath_of(f, *l) : V{}; }())},
+        // proc: times
+        {.name = "proc.duration", .fn = PROC(p->start_ns && ev(f) ? V::of_int(static_cast<int64_t>(ev(f)->hdr.ts_ns - p->start_ns)) : V{})},
+        {.name = "proc.pid.ts", .fn = PROC(p->start_ns ? V::of_int(static_cast<int64_t>(epoch_ns(f, p->start_ns))) : V{})},
+        {.name = "proc.ppid.duration", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a && a->start_ns && ev(f) ? V::of_int(static_cast<int64_t>(ev(f)->hdr.ts_ns - a->start_ns)) : V{}; }())},
+        {.name = "proc.ppid.ts", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a && a->start_ns ? V::of_int(static_cast<int64_t>(epoch_ns(f, a->start_ns))) : V{}; }())},
+        // proc: exe facts
+        {.name = "proc.is_exe_writable", .fn = PROC(p->exe_flags ? V::of_int((*p->exe_flags & SAKER_EXE_WRITABLE) != 0) : V{})},
+        {.name = "proc.is_exe_upper_layer", .fn = PROC(p->exe_flags ? V::of_int((*p->exe_flags & SAKER_EXE_UPPER_LAYER) != 0) : V{})},
+        {.name = "proc.is_exe_from_memfd", .fn = PROC(p->exe_flags ? V::of_int((*p->exe_flags & SAKER_EXE_FROM_MEMFD) != 0) : V{})},
+        {.name = "proc.exe_ino", .fn = PROC(p->exe_ino ? V::of_int(static_cast<int64_t>(p->exe_ino)) : V{})},
+        {.name = "proc.exe_ino.ctime", .fn = X(if (auto st = exe_stat(f)) out = V::of_int(st->st_ctim.tv_sec * 1000000000ll + st->st_ctim.tv_nsec))},
+        {.name = "proc.exe_ino.mtime", .fn = X(if (auto st = exe_stat(f)) out = V::of_int(st->st_mtim.tv_sec * 1000000000ll + st->st_mtim.tv_nsec))},
+        {.name = "proc.exe_ino.ctime_duration_proc_start", .fn = X(
+            auto st = exe_stat(f);
+            Process* p = proc(f);
+            if (!st || !p || !p->start_ns) return;
+            int64_t ctime = st->st_ctim.tv_sec * 1000000000ll + st->st_ctim.tv_nsec;
+            out = V::of_int(static_cast<int64_t>(epoch_ns(f, p->start_ns)) - ctime))},
+        {.name = "proc.stdin.type", .fn = X(std_fd(f, 0, false, out))},
+        {.name = "proc.stdout.type", .fn = X(std_fd(f, 1, false, out))},
+        {.name = "proc.stderr.type", .fn = X(std_fd(f, 2, false, out))},
+        {.name = "proc.stdin.name", .fn = X(std_fd(f, 0, true, out))},
+        {.name = "proc.stdout.name", .fn = X(std_fd(f, 1, true, out))},
+        {.name = "proc.stderr.name", .fn = X(std_fd(f, 2, true, out))},
+        // thread
+        {.name = "thread.tid", .fn = EV(V::of_int(e->hdr.tid))},
+        {.name = "thread.ismain", .fn = EV(V::of_int(e->hdr.tid == e->hdr.pid))},
+        {.name = "thread.vtid", .fn = PROC(p->vpid == p->pid || (ev(f) && ev(f)->hdr.tid == p->pid) ? (p->vpid == p->pid ? V::of_int(ev(f) ? ev(f)->hdr.tid : p->tid) : opt_int(p->vpid)) : V{})},
+        {.name = "thread.cap_effective", .fn = PROC(p->cap_effective ? str(f, caps_string(*p->cap_effective)) : V{})},
+        {.name = "thread.cap_permitted", .fn = PROC(p->cap_permitted ? str(f, caps_string(*p->cap_permitted)) : V{})},
+        {.name = "thread.cap_inheritable", .fn = PROC(p->cap_inheritable ? str(f, caps_string(*p->cap_inheritable)) : V{})},
+        // user and group: Falco's user.uid is the effective uid.
+        {.name = "user.uid", .fn = PROC(opt_int(p->euid))},
+        {.name = "user.name", .fn = PROC([&] { auto u = f.users_ && p->euid ? f.users_->user(user_root(*p), *p->euid) : std::nullopt; return u ? f.keep(u->name) : V{}; }())},
+        {.name = "user.homedir", .fn = PROC([&] { auto u = f.users_ && p->euid ? f.users_->user(user_root(*p), *p->euid) : std::nullopt; return u ? f.keep(u->home) : V{}; }())},
+        {.name = "user.shell", .fn = PROC([&] { auto u = f.users_ && p->euid ? f.users_->user(user_root(*p), *p->euid) : std::nullopt; return u ? f.keep(u->shell) : V{}; }())},
+        {.name = "user.loginuid", .fn = PROC(p->loginuid ? V::of_int(static_cast<int32_t>(*p->loginuid)) : V{})},
+        {.name = "user.loginname", .fn = PROC([&] { auto u = f.users_ && p->loginuid && *p->loginuid != UINT32_MAX ? f.users_->user(user_root(*p), *p->loginuid) : std::nullopt; return u ? f.keep(u->name) : V{}; }())},
+        {.name = "group.gid", .fn = PROC(opt_int(p->egid))},
+        {.name = "group.name", .fn = PROC([&] { auto g = f.users_ && p->egid ? f.users_->group(user_root(*p), *p->egid) : std::nullopt; return g ? f.keep(g->name) : V{}; }())},
+        // fd
+        {.name = "fd.num", .fn = X(if (f.ctx_ && f.ctx_->has_fd) out = V::of_int(f.ctx_->fd_num))},
+        {.name = "fd.type", .fn = FD(d->type == FdType::Unknown ? V{} : V::of_str(state::fd_type_name(d->type)))},
+        {.name = "fd.typechar", .fn = FD(str(f, std::string(1, state::fd_type_char(d->type))))},
+        {.name = "fd.name", .fn = FD(opt_str(f, d->name))},
+        {.name = "fd.nameraw", .fn = FD(opt_str(f, d->nameraw.empty() ? d->name : d->nameraw))},
+        {.name = "fd.directory", .fn = FD(d->type == FdType::Directory ? opt_str(f, d->name) : d->type == FdType::File && d->name.starts_with('/') ? str(f, d->name.substr(0, std::max<std::size_t>(d->name.rfind('/'), 1))) : V{})},
+        {.name = "fd.filename", .fn = FD(d->type == FdType::File && d->name.starts_with('/') ? str(f, d->name.substr(d->name.rfind('/') + 1)) : V{})},
+        {.name = "fd.sip", .fn = X(ip_field(f, out, server))},
+        {.name = "fd.cip", .fn = X(ip_field(f, out, client))},
+        {.name = "fd.lip", .fn = X(ip_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.local; }))},
+        {.name = "fd.rip", .fn = X(ip_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.remote; }))},
+        {.name = "fd.snet", .fn = X(ip_field(f, out, server))},
+        {.name = "fd.cnet", .fn = X(ip_field(f, out, client))},
+        {.name = "fd.lnet", .fn = X(ip_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.local; }))},
+        {.name = "fd.rnet", .fn = X(ip_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.remote; }))},
+        {.name = "fd.sport", .fn = X(port_field(f, out, server))},
+        {.name = "fd.cport", .fn = X(port_field(f, out, client))},
+        {.name = "fd.lport", .fn = X(port_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.local; }))},
+        {.name = "fd.rport", .fn = X(port_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.remote; }))},
+        // Either end: a list, so a comparison holds if it holds for one of them (Falco's meaning).
+        {.name = "fd.ip", .fn = FD(is_ip(*d) ? f.keep_list({f.keep_ip(d->local.ip), f.keep_ip(d->remote.ip)}) : V{})},
+        {.name = "fd.net", .fn = FD(is_ip(*d) ? f.keep_list({f.keep_ip(d->local.ip), f.keep_ip(d->remote.ip)}) : V{})},
+        {.name = "fd.port", .fn = FD(is_ip(*d) ? f.keep_list({V::of_int(d->local.port), V::of_int(d->remote.port)}) : V{})},
+        {.name = "fd.l4proto", .fn = FD(d->l4proto == state::L4Proto::Unknown ? V{} : V::of_str(state::l4proto_name(d->l4proto)))},
+        {.name = "fd.sockfamily", .fn = FD(d->type == FdType::Ipv4 || d->type == FdType::Ipv6 ? V::of_str("ip") : d->type == FdType::Unix ? V::of_str("unix") : V{})},
+        {.name = "fd.is_server", .fn = FD(d->is_server ? V::of_int(*d->is_server) : V{})},
+        {.name = "fd.connected", .fn = FD(d->family ? V::of_int(d->connected) : V{})},
+        {.name = "fd.name_changed", .fn = X(if (I::fd(f)) out = V::of_int(f.ctx_->fd_name_changed))},
+        {.name = "fd.dev", .fn = FD(d->dev ? V::of_int(static_cast<int64_t>(d->dev)) : V{})},
+        {.name = "fd.dev.major", .fn = FD(d->dev ? V::of_int(static_cast<int64_t>(d->dev >> 20)) : V{})},
+        {.name = "fd.dev.minor", .fn = FD(d->dev ? V::of_int(static_cast<int64_t>(d->dev & 0xfffff)) : V{})},
+        {.name = "fd.ino", .fn = FD(d->ino ? V::of_int(static_cast<int64_t>(d->ino)) : V{})},
+        {.name = "fd.types", .fn = X(fd_types(f, r, out))},
+        {.name = "fd.containername", .fn = FD([&] { Process* p = proc(f); if (!p || !p->container || d->name.empty()) return V{}; return f.keep((p->container->is_host() ? std::string("host") : p->container->short_id) + ":" + d->name); }())},
+        {.name = "fd.containerdirectory", .fn = FD([&] { Process* p = proc(f); if (!p || !p->container || d->type != FdType::File || !d->name.starts_with('/')) return V{}; return f.keep((p->container->is_host() ? std::string("host") : p->container->short_id) + ":" + d->name.substr(0, std::max<std::size_t>(d->name.rfind('/'), 1))); }())},
+        // container (id and type from the cgroup; the rest from the metadata source)
+        {.name = "container.id", .fn = PROC(p->container ? (p->container->is_host() ? V::of_str("host") : f.keep(p->container->short_id)) : V{})},
+        {.name = "container.full_id", .fn = PROC(p->container ? (p->container->is_host() ? V::of_str("host") : f.keep(p->container->id)) : V{})},
+        {.name = "container.type", .fn = PROC(p->container ? V::of_str(state::container_type_name(p->container->type)) : V{})},
+        {.name = "container.name", .fn = X(
+            Process* p = proc(f);
+            if (p && p->container && p->container->is_host()) out = V::of_str("host");
+            else if (const auto* m = meta(f)) out = opt_str(f, m->name))},
+        {.name = "container.image", .fn = META(opt_str(f, m->image))},
+        {.name = "container.image.repository", .fn = META(opt_str(f, m->image_repository))},
+        {.name = "container.image.tag", .fn = META(opt_str(f, m->image_tag))},
+        {.name = "container.image.digest", .fn = META(opt_str(f, m->image_digest))},
+        {.name = "container.privileged", .fn = META(m->privileged ? V::of_int(*m->privileged) : V{})},
+        {.name = "container.labels", .fn = META(m->labels.empty() ? V{} : str(f, labels_string(m->labels)))},
+        {.name = "container.label", .fn = META([&] { auto it = m->labels.find(std::string(r.key)); return it == m->labels.end() ? V{} : f.keep(it->second); }())},
+        {.name = "k8s.pod.name", .fn = META(opt_str(f, m->k8s_pod_name))},
+        {.name = "k8s.ns.name", .fn = META(opt_str(f, m->k8s_ns_name))},
+        {.name = "k8s.pod.uid", .fn = META(opt_str(f, m->k8s_pod_uid))},
+        {.name = "k8s.pod.id", .fn = META(opt_str(f, m->k8s_pod_uid))},
+        {.name = "k8s.pod.sandbox_id", .fn = META(opt_str(f, m->k8s_sandbox_id.substr(0, 12)))},
+        {.name = "k8s.pod.full_sandbox_id", .fn = META(opt_str(f, m->k8s_sandbox_id))},
+        {.name = "k8s.pod.labels", .fn = META(m->k8s_pod_labels ? str(f, labels_string(*m->k8s_pod_labels)) : V{})},
+        {.name = "k8s.pod.label", .fn = META([&] { if (!m->k8s_pod_labels) return V{}; auto it = m->k8s_pod_labels->find(std::string(r.key)); return it == m->k8s_pod_labels->end() ? V{} : f.keep(it->second); }())},
+    };
+    return kRows;
+}
+#undef X
+#undef PROC
+#undef FD
+#undef EV
+#undef META
+// clang-format on
+
+// ---- EventFields -------------------------------------------------------------------------------
+
+EventFields::EventFields(state::ProcessTable& table, state::UserDb* users,
+                         ContainerMetadataSource* containers)
+    : table_(table), users_(users), containers_(containers) {
+    const FieldRegistry& reg = FieldRegistry::instance();
+    extractors_.assign(reg.all().size(), nullptr);
+    for (const Impl::Row& row : Impl::rows()) {
+        const FieldInfo* info = reg.find(row.name);
+        if (!info)
+            throw std::logic_error("EventFields: no registry field named " + std::string(row.name));
+        extractors_[info->id] = row.fn;
+    }
+    timespec real{}, boot{};
+    ::clock_gettime(CLOCK_REALTIME, &real);
+    ::clock_gettime(CLOCK_BOOTTIME, &boot);
+    boot_to_epoch_ns_ = (real.tv_sec - boot.tv_sec) * 1000000000ull + real.tv_nsec - boot.tv_nsec;
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0) hostname_ = host;
+}
+
+void EventFields::set_event(const state::EventContext& ctx) {
+    ctx_ = &ctx;
+    if (!first_ts_ && ctx.event) first_ts_ = ctx.event->hdr.ts_ns;
+    strings_.clear();
+    ips_.clear();
+    lists_.clear();
+}
+
+void EventFields::extract(const FieldRequest& request, Value& out) {
+    out = Value{};
+    if (!ctx_ || request.field >= extractors_.size() || !extractors_[request.field]) return;
+    extractors_[request.field](*this, request, out);
+}
+
+bool EventFields::covers(uint16_t id) const {
+    return id < extractors_.size() && extractors_[id];
+}
+
+std::size_t EventFields::covered_count() const {
+    std::size_t n = 0;
+    for (auto e : extractors_)
+        n += e != nullptr;
+    return n;
+}
+
+Value EventFields::keep(std::string s) {
+    strings_.push_back(std::move(s));
+    return Value::of_str(strings_.back());
+}
+
+Value EventFields::keep_ip(const std::array<uint8_t, 16>& ip) {
+    ips_.push_back(ip);
+    return Value::of_ip(ips_.back().data());
+}
+
+Value EventFields::keep_list(std::vector<Value> items) {
+    lists_.push_back(std::move(items));
+    return Value::of_list(lists_.back().data(), static_cast<uint32_t>(lists_.back().size()));
+}
+
+} // namespace saker::fields

@@ -1,0 +1,87 @@
+// EventFields: the runtime's FieldSource. Answers every registry field the rules use from the
+// current event, its StateUpdater context, the process table, the user database and (when
+// given) a container metadata source.
+//
+// Contract:
+// - set_event() starts a new event; extract() may then be called any number of times. Strings,
+//   IPs and lists handed out stay valid until the next set_event() (they live in per-event
+//   scratch storage owned by this object, or in table entries the event does not change).
+// - Extractors are built once, as a table indexed by FieldInfo::id; a row naming a field the
+//   registry does not know is a startup error (std::logic_error from the constructor). A field
+//   without a row answers absent.
+// - Unknown is absent, never zero or a stale value: a process or fd the table does not know, an
+//   ancestor past the root or whose pid was reused, a container field before the metadata
+//   source has answered.
+// - Values follow Falco's rendering: evt.res is "SUCCESS" or an errno name, flags render as
+//   `O_RDONLY|O_CLOEXEC`, socket fd names as `cip:cport->sip:sport`, user.loginuid is -1 when
+//   unset, container.id and container.name are "host" for host processes.
+#pragma once
+
+#include "runtime/containers/container_metadata.h"
+#include "runtime/eval_context.h"
+#include "runtime/state/state_updater.h"
+#include "runtime/state/users.h"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace saker::fields {
+
+// What the container runtime knows about a container (a colleague's containerd client
+// implements it). Must never block: answer nullptr until the metadata has arrived.
+class ContainerMetadataSource {
+  public:
+    virtual ~ContainerMetadataSource() = default;
+    // `full_id` is the 64-hex id; the result must stay valid until the next call.
+    virtual const containers::ContainerMetadata* lookup(std::string_view full_id) = 0;
+};
+
+class EventFields final : public FieldSource {
+  public:
+    EventFields(state::ProcessTable& table, state::UserDb* users,
+                ContainerMetadataSource* containers = nullptr);
+
+    void set_event(const state::EventContext& ctx);
+    void extract(const FieldRequest& request, Value& out) override;
+
+    // Registry ids that have an extractor.
+    bool covers(uint16_t field_id) const;
+    std::size_t covered_count() const;
+
+    struct Impl; // extractor helpers (event_fields.cpp)
+    using Extractor = void (*)(EventFields&, const FieldRequest&, Value&);
+
+  private:
+    friend struct Impl;
+
+    Value keep(std::string s);
+    Value keep_ip(const std::array<uint8_t, 16>& ip);
+    Value keep_list(std::vector<Value> items);
+
+    state::ProcessTable& table_;
+    state::UserDb* users_;
+    ContainerMetadataSource* containers_;
+    const state::EventContext* ctx_ = nullptr;
+    std::vector<Extractor> extractors_;
+    uint64_t boot_to_epoch_ns_ = 0; // CLOCK_REALTIME - CLOCK_BOOTTIME, taken once
+    uint64_t first_ts_ = 0;         // for evt.reltime
+    std::string hostname_;
+    // Per-event scratch: deques keep addresses stable while more values are added.
+    std::deque<std::string> strings_;
+    std::deque<std::array<uint8_t, 16>> ips_;
+    std::deque<std::vector<Value>> lists_;
+};
+
+// Renderers shared with tests and output formatting.
+std::string errno_name(int64_t err);           // 2 -> "ENOENT"; unknown -> "E<n>"
+std::string open_flags_string(uint64_t flags); // "O_RDONLY|O_CLOEXEC"
+std::string caps_string(uint64_t caps);        // "CAP_CHOWN CAP_DAC_OVERRIDE ..."
+std::string ptrace_request_string(uint64_t request);
+std::string socket_family_string(uint64_t family); // "AF_INET"
+std::string exe_flags_string(uint64_t flags);      // "EXE_WRITABLE|EXE_UPPER_LAYER"
+
+} // namespace saker::fields
