@@ -12,6 +12,7 @@ namespace saker::cli {
 int compile_command(int argc, char** argv);     // saker compile -r FILE... [--validate|--dump-ast]
 int list_fields_command(int argc, char** argv); // saker list-fields [--json]
 int list_rules_command(int argc, char** argv);  // saker list-rules [-r FILE...] [--json]
+int run_command(int argc, char** argv);         // saker run [-r FILE...] [-o key=value]...
 
 // Loads `-r` files (saker's default rules when there are none) and prints the diagnostics to
 // stderr. Returns false when there were errors.

@@ -16,7 +16,10 @@ commands:
                  --dump-ast     print each rule's expanded condition  [--rule NAME]
   list-fields  print every field a condition or output may use  [--json]
   list-rules   print the rules with priority, tags and state      [-r FILE...] [--json]
-  run          run the agent (live capture)
+  run          run the agent: capture, evaluate, print alerts until SIGINT/SIGTERM
+                 -r FILE...     rules files (default: saker's rules)
+                 -o KEY=VALUE   json_output=true, rule_matching=all, priority=warning
+                 --engine jit|interp, --cache-dir DIR, --duration SECONDS
   replay       evaluate rules over a capture file
   record       write a capture file
   version      print saker's version
@@ -37,10 +40,17 @@ int main(int argc, char** argv) {
         std::cout << "saker " << SAKER_VERSION << "\n";
         return 0;
     }
-    if (cmd == "run" || cmd == "replay" || cmd == "record") {
-        std::cerr << "saker " << cmd << ": not available yet: live capture, replay and "
-                  << "recording arrive with the capture and agent work (issues 4 and 6).\n"
-                  << "Validate rules with: saker compile -r FILE --validate\n";
+    if (cmd == "run") {
+#ifdef SAKER_HAVE_AGENT
+        return saker::cli::run_command(argc, argv);
+#else
+        std::cerr << "saker run: this build has no capture (configured with SAKER_CAPTURE=OFF)\n";
+        return 1;
+#endif
+    }
+    if (cmd == "replay" || cmd == "record") {
+        std::cerr << "saker " << cmd << ": not available yet (capture files arrive with the agent "
+                  << "work, issue 6)\n";
         return 1;
     }
     std::cerr << "saker: unknown command '" << cmd << "'\n" << kUsage;

@@ -1,0 +1,54 @@
+// Alerts: what a matching rule produces, rendered the way Falco renders it.
+//
+// Contract:
+// - `render_alert` resolves the rule's output format against the event's fields while they are
+//   valid (inside the event callback) and returns a self-contained Alert.
+// - Text form: `HH:MM:SS.nnnnnnnnn: Priority Output` (local time), one line: control characters
+//   and invalid UTF-8 in field values are escaped, so a hostile file name cannot forge a line.
+// - JSON form: Falco's keys (`hostname`, `output`, `output_fields`, `priority`, `rule`, `source`,
+//   `tags`, `time` as RFC 3339 UTC with nanoseconds), `output_fields` typed: numbers as numbers,
+//   absent values as null. Always valid JSON on one line.
+#pragma once
+
+#include "frontend/rules.h"
+#include "runtime/eval_context.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace saker::output {
+
+// The field requests of a rule's output tokens, built once per rule, and the tokens appended to
+// every rule's output. Falco (with its container plugin) appends
+// ` container_id=%container.id container_name=%container.name`; saker does the same by default.
+struct OutputPlan {
+    std::vector<OutputToken> tokens;    // the rule's tokens, then the appended ones
+    std::vector<FieldRequest> requests; // one per field token, in order
+};
+OutputPlan plan_output(const Rule& rule, const std::vector<OutputToken>& appended);
+// Parses an `append_output`-style suffix into tokens (fields resolved); empty on error.
+std::vector<OutputToken> parse_appended_output(const std::string& suffix);
+constexpr const char* kDefaultAppendedOutput =
+    " container_id=%container.id container_name=%container.name";
+
+struct Alert {
+    const Rule* rule = nullptr;
+    uint64_t time_ns = 0; // nanoseconds since the epoch
+    std::string output;   // the rendered output text (without time and priority)
+    nlohmann::json fields = nlohmann::json::object(); // output_fields
+};
+
+Alert render_alert(const Rule& rule, const OutputPlan& plan, FieldSource& source, uint64_t time_ns);
+
+std::string format_text(const Alert& a);
+std::string format_json(const Alert& a, const std::string& hostname, bool include_output = true,
+                        bool include_tags = true);
+
+// "20:40:31.244672790" (local time) for a time in nanoseconds since the epoch.
+std::string clock_text(uint64_t time_ns);
+// "2026-11-27T20:40:21.213210587Z".
+std::string rfc3339(uint64_t time_ns);
+
+} // namespace saker::output
