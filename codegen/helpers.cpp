@@ -67,9 +67,19 @@ extern "C" bool saker_regex(const void* re, const char* s, uint64_t len) {
     return re2::RE2::FullMatch(re2::StringPiece(s, len), *static_cast<const re2::RE2*>(re));
 }
 
+// Haystacks here are short (command lines, paths): finding the first byte with memchr and
+// comparing the rest beats memmem's per-call setup, which profiles showed at ~10% of
+// evaluation time on the upstream rules.
 extern "C" bool saker_contains(const char* s, uint64_t len, const char* needle, uint64_t nlen) {
     if (nlen == 0) return true;
-    return memmem(s, len, needle, nlen) != nullptr;
+    const char* end = s + len;
+    for (const char* p = s; static_cast<uint64_t>(end - p) >= nlen; ++p) {
+        p = static_cast<const char*>(
+            std::memchr(p, needle[0], static_cast<size_t>(end - p) - nlen + 1));
+        if (!p) return false;
+        if (std::memcmp(p + 1, needle + 1, nlen - 1) == 0) return true;
+    }
+    return false;
 }
 
 extern "C" bool saker_icontains(const char* s, uint64_t len, const char* needle, uint64_t nlen) {
