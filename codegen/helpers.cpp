@@ -20,18 +20,10 @@ const Value& fetched(EvalContext* ctx, uint32_t slot) {
 
 } // namespace
 
-extern "C" void saker_fetch(EvalContext* ctx, uint32_t slot) {
-    const SlotDesc& d = ctx->table->at(slot);
-    Slot& s = ctx->slots[slot];
-    // Fields are extracted straight into the slot: no temporary, no copy on the hot path.
-    s.value = Value{};
+// Transformer results and list arguments: the rare, heavier kinds of slot.
+[[gnu::noinline]] static void fetch_computed(EvalContext* ctx, const SlotDesc& d, Slot& s) {
     switch (d.kind) {
-    case SlotDesc::Kind::Field:
-        ctx->source->extract(d.request, s.value);
-        break;
-    case SlotDesc::Kind::Literal:
-        s.value = Value::of_str(d.text);
-        break;
+    case SlotDesc::Kind::Literal: s.value = Value::of_str(d.text); break;
     case SlotDesc::Kind::ListOf: {
         std::vector<Value> items;
         for (uint32_t c : d.children)
@@ -41,13 +33,25 @@ extern "C" void saker_fetch(EvalContext* ctx, uint32_t slot) {
     }
     case SlotDesc::Kind::Transform: {
         std::vector<Value> in;
-        for (uint32_t c : d.children)
-            in.push_back(fetched(ctx, c));
+        for (uint32_t c : d.children) in.push_back(fetched(ctx, c));
         Value v = sem::apply_transform(d.op->transform, *d.op, in, scratch_of(ctx));
         s.value = v;
         break;
     }
+    case SlotDesc::Kind::Field: break;
     }
+}
+
+extern "C" void saker_fetch(EvalContext* ctx, uint32_t slot) {
+    const SlotDesc& d = ctx->table->at(slot);
+    Slot& s = ctx->slots[slot];
+    s.value = Value{};
+    // Plain fields are nearly every fetch: extracted straight into the slot, with the heavier
+    // kinds kept out of line so this path stays a short leaf around one virtual call.
+    if (d.kind == SlotDesc::Kind::Field) [[likely]]
+        ctx->source->extract(d.request, s.value);
+    else
+        fetch_computed(ctx, d, s);
     s.generation = ctx->generation;
 }
 
