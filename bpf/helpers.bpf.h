@@ -371,17 +371,19 @@ static __always_inline int kernfs_step(struct saker_path_scratch* ps) {
     struct kernfs_node* kn = (struct kernfs_node*)ps->cur;
     struct kernfs_node* parent = saker_kernfs_parent(kn);
     const char* name = BPF_CORE_READ(kn, name);
-    char tmp[64];
+    /* The name is staged in the buffer's upper half (the path is built in the lower one):
+     * container ids are 64 chars and systemd scopes longer, too big for the stack. */
+    char* tmp = (char*)&ps->buf[SAKER_PATH_BUF];
     long n;
 
     if (!parent) return 0; /* the hierarchy's root has no name of its own */
-    n = bpf_probe_read_kernel_str(tmp, sizeof(tmp), name);
+    n = bpf_probe_read_kernel_str(tmp, 256, name);
     if (n <= 1 || !path_prepend(ps, tmp, n - 1)) return 0;
     ps->cur = (__u64)parent;
     return 1;
 }
 
-/* A cgroup's path from its kernfs node. Names over 63 bytes are cut. */
+/* A cgroup's path from its kernfs node. Names over 255 bytes are cut. */
 static __always_inline void put_kernfs_path(struct saker_scratch* s, struct kernfs_node* kn) {
     struct saker_path_scratch* ps = path_scratch_get();
 
