@@ -12,12 +12,18 @@
 #include "runtime/state/process_table.h"
 #include "runtime/state/state_updater.h"
 #include "runtime/state/users.h"
+#ifdef SAKER_HAVE_CONTAINERD
+#include "runtime/containers/containerd_client.h"
+#include "runtime/fields/containerd_metadata_source.h"
+#endif
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
+#include <memory>
 #include <set>
 #include <unistd.h>
 
@@ -61,20 +67,32 @@ std::string host_name() {
 // Everything one event needs, owned together so the callback is a plain member call.
 class Pipeline {
   public:
-    Pipeline(const AgentOptions& o, const Ruleset& rules, RuleEngine& engine)
+    // `containers` (optional) answers container.name/image and k8s.*; it must outlive this.
+    Pipeline(const AgentOptions& o, const Ruleset& rules, RuleEngine& engine,
+             fields::ContainerMetadataSource* containers = nullptr)
         : o_(o), rules_(rules), engine_(engine), updater_(table_, &users_),
-          fields_(table_, &users_), hostname_(host_name()),
+          fields_(table_, &users_, containers), hostname_(host_name()),
           boot_to_epoch_(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME)) {
         auto appended = output::parse_appended_output(output::kDefaultAppendedOutput);
         for (const auto& r : rules.rules)
             plans_.push_back(output::plan_output(r, appended));
         matches_.resize(std::max<size_t>(rules.rules.size(), 1));
+#ifdef SAKER_HAVE_CONTAINERD
+        containerd_ = dynamic_cast<fields::ContainerdMetadataSource*>(containers);
+#endif
         table_.seed();
     }
 
     void on_event(const capture::Event& ev, AgentStats& stats) {
         ++stats.events;
         const state::EventContext& ctx = updater_.apply(ev);
+#ifdef SAKER_HAVE_CONTAINERD
+        // A container seen for the first time is asked about now (queued, never waited for),
+        // so its metadata is there by the time a rule's output wants it.
+        if (containerd_ && ctx.process && ctx.process->container &&
+            !ctx.process->container->is_host())
+            containerd_->observe(ctx.process->container->id);
+#endif
         if (ctx.type_name.empty()) return; // bookkeeping records (fork) match no rule
         uint32_t type = event_type_id(ctx.type_name);
         if (type == kNoEventType) return;
@@ -93,6 +111,9 @@ class Pipeline {
     state::UserDb users_;
     state::StateUpdater updater_;
     fields::EventFields fields_;
+#ifdef SAKER_HAVE_CONTAINERD
+    fields::ContainerdMetadataSource* containerd_ = nullptr; // the same source, to observe()
+#endif
     std::vector<output::OutputPlan> plans_;
     std::vector<uint32_t> matches_;
     std::string hostname_;
@@ -142,7 +163,30 @@ int run(const AgentOptions& o, const std::atomic<bool>& stop, AgentStats& stats,
         return 1;
     }
     popts.ignore_tgid = static_cast<uint32_t>(getpid());
+#ifdef SAKER_HAVE_CONTAINERD
+    // Declared before the pipeline so they outlive it; the client's worker does the I/O.
+    std::unique_ptr<containers::ContainerdClient> containerd;
+    std::unique_ptr<fields::ContainerdMetadataSource> container_meta;
+    if (!o.containerd_socket.empty()) {
+        std::error_code ec;
+        if (std::filesystem::exists(o.containerd_socket, ec)) {
+            containers::ContainerdClientOptions copts;
+            copts.socket_path = o.containerd_socket;
+            containerd = std::make_unique<containers::ContainerdClient>(copts);
+            container_meta = std::make_unique<fields::ContainerdMetadataSource>(*containerd);
+            containerd->start();
+            spdlog::info("container metadata from containerd at {}", o.containerd_socket);
+        } else {
+            spdlog::info("no containerd socket at {}: container metadata disabled",
+                         o.containerd_socket);
+        }
+    }
+    Pipeline pipeline(o, rules, *engine, container_meta.get());
+#else
+    if (!o.containerd_socket.empty() && o.containerd_socket != AgentOptions{}.containerd_socket)
+        spdlog::warn("built without containerd support: ignoring socket {}", o.containerd_socket);
     Pipeline pipeline(o, rules, *engine);
+#endif
     try {
         capture::Probe probe(popts);
         capture::Consumer consumer(probe,
@@ -166,6 +210,15 @@ int run(const AgentOptions& o, const std::atomic<bool>& stop, AgentStats& stats,
     }
     spdlog::info("stopped: {} events, {} alerts, {} ring-buffer drops, {} malformed records",
                  stats.events, stats.alerts, stats.ringbuf_drops, stats.malformed);
+#ifdef SAKER_HAVE_CONTAINERD
+    if (containerd) {
+        auto cs = containerd->stats();
+        spdlog::info("containerd metadata: {} containers tracked, {} found, {} not found, {} RPC "
+                     "errors, {} requests dropped",
+                     container_meta->stats().tracked, cs.found, cs.not_found, cs.rpc_errors,
+                     cs.dropped);
+    }
+#endif
     return 0;
 }
 

@@ -28,6 +28,9 @@ struct AgentOptions {
     double duration_s = 0;                   // 0: until stopped
     size_t ring_buffer_bytes = 8u << 20;
     std::vector<std::string> base_syscalls; // Falco's base_syscalls.custom_set: captured too
+    // containerd's API socket for container.name/image and k8s.* (Falco's
+    // container_engines.containerd.sockets); "" disables, a missing socket is skipped.
+    std::string containerd_socket = "/run/containerd/containerd.sock";
     FILE* out = stdout;
 };
 

@@ -18,7 +18,8 @@ commands:
   list-rules   print the rules with priority, tags and state      [-r FILE...] [--json]
   run          run the agent: capture, evaluate, print alerts until SIGINT/SIGTERM
                  -r FILE...     rules files (default: saker's rules)
-                 -o KEY=VALUE   json_output=true, rule_matching=all, priority=warning
+                 -o KEY=VALUE   json_output=true, rule_matching=all, priority=warning,
+                                container_engines.containerd.sockets=PATH
                  --engine jit|interp, --cache-dir DIR, --duration SECONDS
   replay       evaluate rules over a capture file
   record       write a capture file

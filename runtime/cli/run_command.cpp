@@ -56,6 +56,20 @@ bool apply_option(const std::string& kv, agent::AgentOptions& o) {
             return true;
         }
     }
+    if (key == "container_engines.containerd.sockets" ||
+        key == "container_engines.containerd.sockets[]") {
+        // Falco's key takes a list; one socket is enough here: the first of [a,b] or a,b ("" or
+        // [] disables).
+        std::string v = value;
+        if (v.starts_with('[') && v.ends_with(']')) v = v.substr(1, v.size() - 2);
+        v = v.substr(0, v.find(','));
+        while (!v.empty() && (v.front() == ' ' || v.front() == '"' || v.front() == '\''))
+            v.erase(0, 1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '"' || v.back() == '\''))
+            v.pop_back();
+        o.containerd_socket = v;
+        return true;
+    }
     if (key == "priority") {
         if (auto p = parse_priority(value)) {
             o.min_priority = *p;
@@ -64,7 +78,8 @@ bool apply_option(const std::string& kv, agent::AgentOptions& o) {
     }
     std::cerr << "saker run: unsupported or invalid option '" << kv
               << "' (known: json_output=true|false, rule_matching=first|all, priority=LEVEL, "
-                 "base_syscalls.custom_set=a,b, capture.ring_buffer_bytes=POWER_OF_TWO)\n";
+                 "base_syscalls.custom_set=a,b, capture.ring_buffer_bytes=POWER_OF_TWO, "
+                 "container_engines.containerd.sockets=PATH)\n";
     return false;
 }
 

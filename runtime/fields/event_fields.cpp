@@ -494,7 +494,12 @@ const std::vector<I::Row>& I::rows() {
         // container (id and type from the cgroup; the rest from the metadata source)
         {.name = "container.id", .fn = PROC(p->container ? (p->container->is_host() ? V::of_str("host") : f.keep(p->container->short_id)) : V{})},
         {.name = "container.full_id", .fn = PROC(p->container ? (p->container->is_host() ? V::of_str("host") : f.keep(p->container->id)) : V{})},
-        {.name = "container.type", .fn = PROC(p->container ? V::of_str(state::container_type_name(p->container->type)) : V{})},
+        // kubelet's cgroupfs path does not name the CRI runtime; containerd knowing the id does
+        {.name = "container.type", .fn = X(
+            Process* p = proc(f);
+            if (!p || !p->container) return;
+            const auto* m = p->container->type == state::ContainerType::Cri ? meta(f) : nullptr;
+            out = m && !m->ns.empty() ? V::of_str("containerd") : V::of_str(state::container_type_name(p->container->type)))},
         {.name = "container.name", .fn = X(
             Process* p = proc(f);
             if (p && p->container && p->container->is_host()) out = V::of_str("host");
