@@ -145,7 +145,9 @@ TEST_CASE("saker run fires the upstream rule for reading /etc/shadow, as Falco's
     std::this_thread::sleep_for(1s); // alerts must come within a second
     REQUIRE(agent.stop() == 0);
     INFO(agent.log());
-    auto hits = with_rule(agent.alerts(), "Read sensitive file untrusted");
+    std::vector<nlohmann::json> hits;
+    for (const auto& a : with_rule(agent.alerts(), "Read sensitive file untrusted"))
+        if (a["output_fields"]["proc.cmdline"] == "cat /etc/shadow") hits.push_back(a);
     REQUIRE(hits.size() >= 1);
     const auto& a = hits.front();
     CHECK(a["priority"] == "Warning");
@@ -167,7 +169,9 @@ TEST_CASE("a harmless read of /etc/hostname does not fire") {
     sh("cat /etc/hostname > /dev/null");
     std::this_thread::sleep_for(1s);
     REQUIRE(agent.stop() == 0);
-    CHECK(with_rule(agent.alerts(), "Read sensitive file untrusted").empty());
+    // Only this test's read counts: other processes on the machine may read what they like.
+    for (const auto& a : with_rule(agent.alerts(), "Read sensitive file untrusted"))
+        CHECK(a["output_fields"]["fd.name"] != "/etc/hostname");
 }
 
 TEST_CASE("saker run with a broken rules file fails with file:line:col and does not start") {

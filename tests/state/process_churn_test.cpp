@@ -10,6 +10,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SAKER_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SAKER_UNDER_ASAN 1
+#endif
+#endif
+
 namespace {
 
 long vm_rss_kb() {
@@ -57,5 +65,11 @@ TEST_CASE("churn: 100,000 short-lived processes leave the table at baseline, RSS
     CHECK(after <= before + kSizeSlack);
     CHECK(stats.removed >= static_cast<uint64_t>(kProcesses));
     CHECK(stats.process_evictions == 0);
+#ifdef SAKER_UNDER_ASAN
+    // AddressSanitizer holds freed memory in quarantine (256 MB by default): RSS says nothing
+    // about the tables there. The table-size checks above still hold.
+    WARN("RSS bound not checked under AddressSanitizer");
+    return;
+#endif
     CHECK(rss_after - rss_before < kRssBoundKb);
 }
