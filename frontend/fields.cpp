@@ -536,6 +536,9 @@ constexpr FieldInfo kRows[] = {
      .description = "Kubernetes namespace of the pod."},
     {.name = "k8s.pod.name", .type = T::String, .arg = A::None, .flags = kFieldNone,
      .description = "Name of the Kubernetes pod."},
+    {.name = "k8s.container.name", .type = T::String, .arg = A::None, .flags = kFieldNone,
+     .description = "Name of the container in its pod spec (the io.kubernetes.container.name "
+                    "label)."},
     {.name = "k8s.pod.id", .type = T::String, .arg = A::None, .flags = kFieldNone,
      .description = "Legacy name for k8s.pod.uid."},
     {.name = "k8s.pod.uid", .type = T::String, .arg = A::None, .flags = kFieldNone,

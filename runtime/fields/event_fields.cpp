@@ -513,6 +513,7 @@ const std::vector<I::Row>& I::rows() {
         {.name = "container.label", .fn = META([&] { auto it = m->labels.find(std::string(r.key)); return it == m->labels.end() ? V{} : f.keep(it->second); }())},
         {.name = "k8s.pod.name", .fn = META(opt_str(f, m->k8s_pod_name))},
         {.name = "k8s.ns.name", .fn = META(opt_str(f, m->k8s_ns_name))},
+        {.name = "k8s.container.name", .fn = META(opt_str(f, m->k8s_container_name))},
         {.name = "k8s.pod.uid", .fn = META(opt_str(f, m->k8s_pod_uid))},
         {.name = "k8s.pod.id", .fn = META(opt_str(f, m->k8s_pod_uid))},
         {.name = "k8s.pod.sandbox_id", .fn = META(opt_str(f, m->k8s_sandbox_id.substr(0, 12)))},
