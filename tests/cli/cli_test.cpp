@@ -1,32 +1,21 @@
 // The saker binary as a user runs it: exit codes, the validate summary, list commands.
+#include "support/process_runner.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <set>
-#include <sys/wait.h>
+#include <string>
 
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string out;
-};
+using Run = saker::test::Cmd;
 
 Run run(const std::string& args) {
-    Run r;
-    std::string cmd = std::string(SAKER_BIN) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    Run r = saker::test::sh(std::string(SAKER_BIN) + " " + args);
+    REQUIRE(r.started);
     return r;
 }
 

@@ -3,33 +3,24 @@
 // root/state/socket, a busybox image built locally as an OCI layout and imported with ctr.
 #include "runtime/containers/containerd_client.h"
 
+#include "support/busybox_rootfs.h"
+#include "support/oci_image.h"
+#include "support/private_containerd.h"
+#include "support/process_runner.h"
+#include "support/root_guard.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <elf.h>
-#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <spawn.h>
-#include <sstream>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/utsname.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
-
-extern char** environ;
 
 using namespace saker::containers;
 using namespace std::chrono_literals;
@@ -260,300 +251,8 @@ TEST_CASE("ContainerdClient: a socket that never answers hits the RPC deadline",
 // A real containerd
 // --------------------------------------------------------------------------------------------
 
-namespace {
-
-struct Cmd {
-    int status = -1;
-    std::string out;
-};
-
-Cmd sh(const std::string& cmd) {
-    Cmd r;
-    std::string full = cmd + " 2>&1";
-    FILE* p = popen(full.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
-
-std::string find_tool(const std::string& name) {
-    std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
-    path += ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    std::stringstream ss(path);
-    std::string dir;
-    while (std::getline(ss, dir, ':')) {
-        if (dir.empty()) continue;
-        std::string p = dir + "/" + name;
-        if (access(p.c_str(), X_OK) == 0) return p;
-    }
-    return {};
-}
-
-bool required() {
-    const char* v = std::getenv("SAKER_REQUIRE_BPF");
-    return v && std::strcmp(v, "1") == 0;
-}
-
-std::string write_file(const fs::path& p, const std::string& text) {
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-}
-
-// True for an ELF executable without a PT_INTERP segment (statically linked).
-bool is_static_elf(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    Elf64_Ehdr eh{};
-    if (!f.read(reinterpret_cast<char*>(&eh), sizeof(eh))) return false;
-    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64)
-        return false;
-    for (unsigned i = 0; i < eh.e_phnum; ++i) {
-        Elf64_Phdr ph{};
-        f.seekg(static_cast<std::streamoff>(eh.e_phoff + i * eh.e_phentsize));
-        if (!f.read(reinterpret_cast<char*>(&ph), sizeof(ph))) return false;
-        if (ph.p_type == PT_INTERP) return false;
-    }
-    return true;
-}
-
-struct Blob {
-    std::string digest; // sha256:<hex>
-    std::uintmax_t size = 0;
-};
-
-// Moves `file` into the OCI layout's blob store under its digest.
-Blob store_blob(const fs::path& layout, const fs::path& file) {
-    Cmd c = sh("sha256sum '" + file.string() + "'");
-    REQUIRE(c.status == 0);
-    std::string hex = c.out.substr(0, 64);
-    Blob b{"sha256:" + hex, fs::file_size(file)};
-    fs::create_directories(layout / "blobs" / "sha256");
-    fs::copy_file(file, layout / "blobs" / "sha256" / hex, fs::copy_options::overwrite_existing);
-    return b;
-}
-
-std::string oci_arch() {
-    utsname u{};
-    uname(&u);
-    std::string m = u.machine;
-    if (m == "x86_64") return "amd64";
-    if (m == "aarch64") return "arm64";
-    return m;
-}
-
-// containerd with its own config, root, state and sockets under a temp dir; everything it made
-// is torn down in the destructor whatever happened.
-class PrivateContainerd {
-  public:
-    explicit PrivateContainerd(std::string containerd) : bin_(std::move(containerd)) {
-        // The runc shim keeps its sockets and runc state under /run/containerd whatever the
-        // config says; remember what existed so teardown removes only (empty) dirs we caused.
-        for (const char* p : {"/run/containerd/runc/k8s.io", "/run/containerd/runc",
-                              "/run/containerd/s", "/run/containerd"}) {
-            if (!fs::exists(p)) created_run_dirs_.emplace_back(p);
-        }
-        char tmpl[] = "/tmp/saker-ctr-XXXXXX";
-        REQUIRE(mkdtemp(tmpl) != nullptr);
-        dir_ = tmpl;
-        sock_ = (dir_ / "containerd.sock").string();
-        std::string d = dir_.string();
-        write_file(dir_ / "config.toml",
-                   "version = 2\n"
-                   "root = \"" +
-                       d +
-                       "/root\"\n"
-                       "state = \"" +
-                       d +
-                       "/state\"\n"
-                       "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
-                       "[grpc]\n  address = \"" +
-                       sock_ +
-                       "\"\n"
-                       "[ttrpc]\n  address = \"" +
-                       sock_ +
-                       ".ttrpc\"\n"
-                       "[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" +
-                       d + "/opt\"\n");
-    }
-
-    ~PrivateContainerd() { teardown(); }
-
-    bool start(std::string& why) {
-        std::string log = (dir_ / "containerd.log").string();
-        std::string cfg = (dir_ / "config.toml").string();
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-        std::vector<std::string> args = {bin_, "--config", cfg, "--log-level", "info"};
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        int rc = posix_spawn(&pid_, bin_.c_str(), &fa, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&fa);
-        if (rc != 0) {
-            pid_ = -1;
-            why = std::string("posix_spawn containerd: ") + std::strerror(rc);
-            return false;
-        }
-        auto deadline = std::chrono::steady_clock::now() + 15s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            int st;
-            if (waitpid(pid_, &st, WNOHANG) == pid_) {
-                pid_ = -1;
-                why = "containerd exited: " + sh("tail -20 '" + log + "'").out;
-                return false;
-            }
-            if (fs::exists(sock_) && ctr("version").status == 0) return true;
-            std::this_thread::sleep_for(50ms);
-        }
-        why = "containerd did not answer on " + sock_ + ": " + sh("tail -20 '" + log + "'").out;
-        return false;
-    }
-
-    Cmd ctr(const std::string& args, const std::string& ns = "k8s.io") const {
-        return sh("ctr -a '" + sock_ + "' -n " + ns + " " + args);
-    }
-
-    void track_container(const std::string& id, bool has_task) {
-        containers_.emplace_back(id, has_task);
-    }
-
-    const fs::path& dir() const { return dir_; }
-    const std::string& socket() const { return sock_; }
-
-  private:
-    void teardown() {
-        if (pid_ > 0) {
-            for (auto it = containers_.rbegin(); it != containers_.rend(); ++it) {
-                if (it->second) {
-                    ctr("task kill -s SIGKILL " + it->first);
-                    // Delete waits for the task to have exited; retry briefly.
-                    for (int i = 0; i < 40; ++i) {
-                        if (ctr("task delete " + it->first).status == 0) break;
-                        if (ctr("task ls -q").out.find(it->first) == std::string::npos) break;
-                        std::this_thread::sleep_for(50ms);
-                    }
-                }
-                ctr("containers delete " + it->first);
-            }
-            kill(pid_, SIGTERM);
-            bool exited = false;
-            for (int i = 0; i < 100 && !exited; ++i) {
-                int st;
-                if (waitpid(pid_, &st, WNOHANG) == pid_)
-                    exited = true;
-                else
-                    std::this_thread::sleep_for(50ms);
-            }
-            if (!exited) {
-                kill(pid_, SIGKILL);
-                waitpid(pid_, nullptr, 0);
-            }
-            pid_ = -1;
-        }
-        for (const auto& p : created_run_dirs_)
-            rmdir(p.c_str()); // only succeeds when empty
-        if (dir_.empty()) return;
-        // Unmount whatever is still mounted below the temp dir (deepest first), then remove it
-        // only if nothing is left mounted there.
-        bool busy = false;
-        for (int pass = 0; pass < 2; ++pass) {
-            std::vector<std::string> mounts;
-            std::ifstream mi("/proc/self/mountinfo");
-            std::string line;
-            while (std::getline(mi, line)) {
-                std::istringstream ls(line);
-                std::string a, b, c, d, mp;
-                ls >> a >> b >> c >> d >> mp;
-                if (mp.rfind(dir_.string() + "/", 0) == 0) mounts.push_back(mp);
-            }
-            std::sort(mounts.rbegin(), mounts.rend());
-            busy = !mounts.empty();
-            for (auto& m : mounts)
-                umount2(m.c_str(), MNT_DETACH);
-        }
-        if (!busy) {
-            std::error_code ec;
-            fs::remove_all(dir_, ec);
-        } else {
-            WARN("leaving " << dir_ << " behind: mounts remained below it");
-        }
-    }
-
-    std::string bin_;
-    fs::path dir_;
-    std::string sock_;
-    pid_t pid_ = -1;
-    std::vector<std::pair<std::string, bool>> containers_;
-    std::vector<std::string> created_run_dirs_;
-};
-
-// Builds an OCI image layout tar holding a busybox-static rootfs; returns the manifest digest.
-std::string build_busybox_image(const fs::path& work, const std::string& busybox,
-                                const std::string& image_name, const std::string& tag,
-                                const fs::path& out_tar) {
-    fs::path rootfs = work / "rootfs";
-    fs::create_directories(rootfs / "bin");
-    fs::create_directories(rootfs / "tmp");
-    fs::copy_file(busybox, rootfs / "bin" / "busybox", fs::copy_options::overwrite_existing);
-    for (const char* applet : {"sh", "sleep", "cat", "ls"})
-        fs::create_symlink("busybox", rootfs / "bin" / applet);
-
-    fs::path layer_tar = work / "layer.tar";
-    Cmd t = sh("tar --numeric-owner --owner=0 --group=0 -C '" + rootfs.string() + "' -cf '" +
-               layer_tar.string() + "' .");
-    REQUIRE(t.status == 0);
-
-    fs::path layout = work / "layout";
-    fs::create_directories(layout);
-    Blob layer = store_blob(layout, layer_tar);
-
-    nlohmann::json config = {{"architecture", oci_arch()},
-                             {"os", "linux"},
-                             {"config",
-                              {{"Cmd", {"/bin/sleep", "300"}},
-                               {"Env", {"PATH=/bin"}},
-                               {"Labels", {{"org.saker.test", "yes"}}}}},
-                             {"rootfs", {{"type", "layers"}, {"diff_ids", {layer.digest}}}}};
-    Blob cfg = store_blob(layout, write_file(work / "config.json", config.dump()));
-
-    nlohmann::json manifest = {{"schemaVersion", 2},
-                               {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-                               {"config",
-                                {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-                                 {"digest", cfg.digest},
-                                 {"size", cfg.size}}},
-                               {"layers",
-                                {{{"mediaType", "application/vnd.oci.image.layer.v1.tar"},
-                                  {"digest", layer.digest},
-                                  {"size", layer.size}}}}};
-    Blob man = store_blob(layout, write_file(work / "manifest.json", manifest.dump()));
-
-    nlohmann::json index = {{"schemaVersion", 2},
-                            {"manifests",
-                             {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-                               {"digest", man.digest},
-                               {"size", man.size},
-                               {"annotations",
-                                {{"io.containerd.image.name", image_name + ":" + tag},
-                                 {"org.opencontainers.image.ref.name", tag}}}}}}};
-    write_file(layout / "index.json", index.dump());
-    write_file(layout / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-
-    Cmd a = sh("tar -C '" + layout.string() + "' -cf '" + out_tar.string() +
-               "' oci-layout index.json blobs");
-    REQUIRE(a.status == 0);
-    return man.digest;
-}
-
-} // namespace
+using saker::test::Cmd;
+using saker::test::find_tool;
 
 TEST_CASE("ContainerdClient against a real containerd: names, image, k8s labels",
           "[containers][containerd][root]") {
@@ -564,26 +263,15 @@ TEST_CASE("ContainerdClient against a real containerd: names, image, k8s labels"
          {"containerd", "ctr", "runc", "containerd-shim-runc-v2", "tar", "sha256sum"}) {
         if (find_tool(tool).empty()) missing += std::string(tool) + " missing; ";
     }
-    std::string busybox;
-    for (const char* p : {"/bin/busybox", "/usr/bin/busybox"}) {
-        if (access(p, X_OK) == 0 && is_static_elf(p)) {
-            busybox = p;
-            break;
-        }
-    }
+    const std::string busybox = saker::test::static_busybox();
     if (busybox.empty()) missing += "static busybox missing (busybox-static); ";
-    if (!missing.empty()) {
-        if (required()) FAIL("SAKER_REQUIRE_BPF=1 but the containerd test cannot run: " << missing);
-        WARN("SKIPPED (containerd test needs root, containerd, runc, busybox-static; set "
-             "SAKER_REQUIRE_BPF=1 to fail instead): "
-             << missing);
-        return;
-    }
-    // ctr and the shim look runc up in PATH.
-    std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
-    setenv("PATH", (path + ":/usr/local/sbin:/usr/sbin:/sbin").c_str(), 1);
+    SAKER_SKIP_OR_FAIL(missing, saker::test::bpf_required_is_1(),
+                       "SAKER_REQUIRE_BPF=1 but the containerd test cannot run: ",
+                       "SKIPPED (containerd test needs root, containerd, runc, busybox-static; set "
+                       "SAKER_REQUIRE_BPF=1 to fail instead): ");
+    saker::test::add_sbin_to_path(); // ctr and the shim look runc up in PATH
 
-    PrivateContainerd cd(containerd);
+    saker::test::PrivateContainerd cd(containerd, "/tmp/saker-ctr-XXXXXX");
     std::string why;
     if (!cd.start(why)) FAIL("could not start containerd: " << why);
 
@@ -591,8 +279,9 @@ TEST_CASE("ContainerdClient against a real containerd: names, image, k8s labels"
     const std::string image_name = "localhost:5000/saker-test/busybox";
     const std::string image = image_name + ":1.0";
     fs::path image_tar = cd.dir() / "image.tar";
-    std::string manifest_digest =
-        build_busybox_image(cd.dir() / "build", busybox, image_name, "1.0", image_tar);
+    std::string manifest_digest = saker::test::build_busybox_image(
+        cd.dir() / "build", busybox, {{"tmp"}, {"sh", "sleep", "cat", "ls"}, ""}, image_name, "1.0",
+        {{"org.saker.test", "yes"}}, image_tar);
     Cmd imp = cd.ctr("images import '" + image_tar.string() + "'");
     INFO(imp.out);
     REQUIRE(imp.status == 0);

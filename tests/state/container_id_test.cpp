@@ -1,4 +1,8 @@
 #include "runtime/state/container_id.h"
+#include "support/busybox_rootfs.h"
+#include "support/process_runner.h"
+#include "support/root_guard.h"
+#include "support/runc_container.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -7,7 +11,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -207,83 +210,13 @@ namespace {
 
 // Skip loudly, unless the environment promises the full toolchain (CI sets SAKER_REQUIRE_BPF=1).
 bool prerequisites_missing(const std::string& why) {
-    const char* required = std::getenv("SAKER_REQUIRE_BPF");
-    if (required && std::string(required) == "1") FAIL(why << " (SAKER_REQUIRE_BPF=1)");
+    if (saker::test::bpf_required_is_1()) FAIL(why << " (SAKER_REQUIRE_BPF=1)");
     WARN("SKIPPED real container test: " << why);
     return true;
 }
 
 bool have_runc() {
     return std::system("command -v runc >/dev/null 2>&1") == 0;
-}
-
-std::string random_hex(std::size_t n) {
-    std::random_device rd;
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i)
-        s += "0123456789abcdef"[rd() % 16];
-    return s;
-}
-
-std::string random_pod_uid() {
-    std::string u = random_hex(32);
-    for (std::size_t at : {8, 13, 18, 23})
-        u.insert(at, "-");
-    return u;
-}
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// Owns everything the test creates: bundle dir, runc state, the container, and the cgroupfs
-// parents (kubepods/besteffort/pod<uid>) that runc creates but never removes.
-struct RuncContainer {
-    fs::path dir;
-    std::string name;
-    std::vector<fs::path> cgroup_dirs_to_remove; // deepest first
-
-    RuncContainer() {
-        char tmpl[] = "/tmp/saker-runc-XXXXXX";
-        if (::mkdtemp(tmpl)) dir = tmpl;
-        name = "saker-test-" + random_hex(8);
-    }
-    std::string runc() const { return "runc --root " + (dir / "state").string(); }
-    ~RuncContainer() {
-        if (dir.empty()) return;
-        std::system((runc() + " kill " + name + " KILL >/dev/null 2>&1").c_str());
-        std::system((runc() + " delete -f " + name + " >/dev/null 2>&1").c_str());
-        std::error_code ec;
-        for (const auto& d : cgroup_dirs_to_remove)
-            fs::remove(d, ec); // rmdir: empty only
-        fs::remove_all(dir, ec);
-    }
-};
-
-// cgroupfs-driver dirs runc will create, to rmdir afterwards unless they existed before.
-std::vector<fs::path> cgroupfs_dirs(const std::string& pod_uid, const std::string& id) {
-    std::vector<fs::path> out;
-    const std::string pod = "kubepods/besteffort/pod" + pod_uid;
-    const fs::path rel[] = {pod + "/" + id, pod, "kubepods/besteffort", "kubepods"};
-    std::vector<fs::path> hierarchies{"/sys/fs/cgroup"};
-    for (const auto& e : fs::directory_iterator("/sys/fs/cgroup"))
-        if (e.is_directory()) hierarchies.push_back(e.path());
-    for (const auto& r : rel)
-        for (const auto& h : hierarchies)
-            if (!fs::exists(h / r)) out.push_back(h / r);
-    return out;
-}
-
-void write_config(const fs::path& bundle, const std::string& cgroups_path) {
-    auto config = nlohmann::json::parse(read_file(bundle / "config.json"));
-    config["process"]["args"] = {"/bin/busybox", "sleep", "300"};
-    config["process"]["terminal"] = false;
-    config["root"] = {{"path", (bundle / "rootfs").string()}, {"readonly", true}};
-    config["linux"]["cgroupsPath"] = cgroups_path;
-    std::ofstream(bundle / "config.json") << config.dump(2);
 }
 
 } // namespace
@@ -295,40 +228,29 @@ TEST_CASE("a runc container in a kubelet-named cgroup is identified from /proc/<
         prerequisites_missing("/bin/busybox missing (Debian: busybox-static)"))
         return;
 
-    RuncContainer c;
+    saker::test::RuncContainer c("/tmp/saker-runc-XXXXXX", "saker-test-");
     REQUIRE(!c.dir.empty());
-    const fs::path bundle = c.dir / "bundle";
-    fs::create_directories(bundle / "rootfs/bin");
-    for (const char* d : {"proc", "dev", "sys", "tmp"})
-        fs::create_directories(bundle / "rootfs" / d);
-    fs::copy_file("/bin/busybox", bundle / "rootfs/bin/busybox");
-    REQUIRE(std::system(("runc spec --bundle " + bundle.string()).c_str()) == 0);
+    saker::test::make_busybox_rootfs(c.bundle() / "rootfs", "/bin/busybox",
+                                     {{"proc", "dev", "sys", "tmp"}, {}, ""});
 
-    const std::string id = random_hex(64);
-    const std::string pod = random_pod_uid();
+    const std::string id = saker::test::random_hex(64);
+    const std::string pod = saker::test::random_pod_uid();
     // kubelet + containerd name the cgroup `<pod slice>:cri-containerd:<id>` for the systemd
     // driver; without systemd as init (as in this sandbox) kubelet uses the cgroupfs form.
-    const bool systemd = fs::exists("/run/systemd/system");
-    std::string pod_us = pod;
-    std::replace(pod_us.begin(), pod_us.end(), '-', '_');
-    const std::string cgroups_path =
-        systemd ? "kubepods-besteffort-pod" + pod_us + ".slice:cri-containerd:" + id
-                : "/kubepods/besteffort/pod" + pod + "/" + id;
-    const auto expected_type = systemd ? ContainerType::Containerd : ContainerType::Cri;
-    if (!systemd) c.cgroup_dirs_to_remove = cgroupfs_dirs(pod, id);
-    write_config(bundle, cgroups_path);
+    const auto cg = saker::test::kubelet_cgroup(pod, id);
+    const std::string& cgroups_path = cg.cgroups_path;
+    const auto expected_type = cg.systemd ? ContainerType::Containerd : ContainerType::Cri;
+    if (!cg.systemd) c.cgroup_dirs_to_remove = saker::test::cgroupfs_dirs(pod, id);
+    REQUIRE(c.write_spec({"/bin/busybox", "sleep", "300"}, cgroups_path) == 0);
 
-    const std::string run = c.runc() + (systemd ? " --systemd-cgroup" : "") + " run -d --bundle " +
-                            bundle.string() + " --pid-file " + (c.dir / "pid").string() + " " +
-                            c.name + " </dev/null >/dev/null 2>" + (c.dir / "err").string();
     INFO("cgroupsPath: " << cgroups_path);
-    const int rc = std::system(run.c_str());
-    INFO("runc stderr: " << read_file(c.dir / "err"));
-    REQUIRE(rc == 0);
+    const auto run = c.run_detached(cg.systemd);
+    INFO("runc stderr: " << run.out);
+    REQUIRE(run.status == 0);
 
-    const std::string pid = read_file(c.dir / "pid");
+    const std::string pid = saker::test::slurp(c.pid_file());
     REQUIRE(!pid.empty());
-    const std::string cgroup = read_file("/proc/" + pid + "/cgroup");
+    const std::string cgroup = saker::test::slurp("/proc/" + pid + "/cgroup");
     INFO("/proc/" << pid << "/cgroup:\n" << cgroup);
     const auto ref = container_from_proc_cgroup(cgroup);
     CHECK(ref.id == id);
