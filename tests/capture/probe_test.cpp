@@ -115,7 +115,11 @@ TEST_CASE("a failed exec reports its error, filename and argv", "[capture][exec]
     SAKER_REQUIRE_PROBE();
     CaptureFixture cap;
     pid_t child = fork_run([] {
-        char* argv[] = {const_cast<char*>("nope"), const_cast<char*>("x"), nullptr};
+        // The strings live on the stack: after fork, the child's rodata pages may not be mapped
+        // yet, and the probe cannot fault them in (it reads without sleeping), so a literal
+        // can come out missing. Stack pages are copied with the child.
+        char a0[] = "nope", a1[] = "x";
+        char* argv[] = {a0, a1, nullptr};
         execv("/nonexistent/saker-nope", argv);
         return 3;
     });
