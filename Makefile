@@ -11,7 +11,8 @@ DEBIAN_PACKAGES := cmake ninja-build pkg-config git clang-19 lld-19 llvm-19-dev 
 	libclang-rt-19-dev clang-format libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev catch2 libre2-dev \
 	runc busybox-static containerd libgrpc++-dev libprotobuf-dev protobuf-compiler \
-	protobuf-compiler-grpc golang-github-containerd-containerd-dev
+	protobuf-compiler-grpc golang-github-containerd-containerd-dev \
+	libcurl4-openssl-dev libcpp-httplib-dev gnuplot-nox
 
 APT_STAMP := $(BUILD)/.deps-installed
 
