@@ -2,6 +2,7 @@
 
 #include "codegen/engine.h"
 #include "frontend/frontend.h"
+#include "runtime/agent/pipeline.h"
 #include "runtime/capture/consumer.h"
 #include "runtime/capture/drop_monitor.h"
 #include "runtime/capture/features.h"
@@ -52,103 +53,21 @@ std::vector<uint32_t> syscalls_for(const Ruleset& rules, const std::vector<std::
 
 namespace {
 
-uint64_t clock_ns(clockid_t id) {
-    timespec ts{};
-    clock_gettime(id, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 std::string host_name() {
     char buf[256] = {};
     gethostname(buf, sizeof buf - 1);
     return buf;
 }
 
-// Everything one event needs, owned together so the callback is a plain member call.
-class Pipeline {
-  public:
-    // `containers` (optional) answers container.name/image and k8s.*; it must outlive this.
-    Pipeline(const AgentOptions& o, const Ruleset& rules, RuleEngine& engine,
-             fields::ContainerMetadataSource* containers = nullptr)
-        : o_(o), rules_(rules), engine_(engine), updater_(table_, &users_),
-          fields_(table_, &users_, containers), hostname_(host_name()),
-          boot_to_epoch_(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME)) {
-        auto appended = output::parse_appended_output(output::kDefaultAppendedOutput);
-        for (const auto& r : rules.rules)
-            plans_.push_back(output::plan_output(r, appended));
-        matches_.resize(std::max<size_t>(rules.rules.size(), 1));
-#ifdef SAKER_HAVE_CONTAINERD
-        containerd_ = dynamic_cast<fields::ContainerdMetadataSource*>(containers);
-#endif
-        table_.seed();
-    }
-
-    void on_event(const capture::Event& ev, AgentStats& stats) {
-        ++stats.events;
-        const state::EventContext& ctx = updater_.apply(ev);
-#ifdef SAKER_HAVE_CONTAINERD
-        // A container seen for the first time is asked about now (queued, never waited for),
-        // so its metadata is there by the time a rule's output wants it.
-        if (containerd_ && ctx.process && ctx.process->container &&
-            !ctx.process->container->is_host())
-            containerd_->observe(ctx.process->container->id);
-#endif
-        if (ctx.type_name.empty()) return; // bookkeeping records (fork) match no rule
-        uint32_t type = event_type_id(ctx.type_name);
-        if (type == kNoEventType) return;
-        fields_.set_event(ctx);
-        uint32_t max = o_.rule_matching_all ? static_cast<uint32_t>(matches_.size()) : 1;
-        uint32_t n = engine_.evaluate(type, fields_, matches_.data(), max);
-        for (uint32_t i = 0; i < n; ++i)
-            emit(rules_.rules[matches_[i]], matches_[i], ev, stats);
-    }
-
-  private:
-    const AgentOptions& o_;
-    const Ruleset& rules_;
-    RuleEngine& engine_;
-    state::ProcessTable table_;
-    state::UserDb users_;
-    state::StateUpdater updater_;
-    fields::EventFields fields_;
-#ifdef SAKER_HAVE_CONTAINERD
-    fields::ContainerdMetadataSource* containerd_ = nullptr; // the same source, to observe()
-#endif
-    std::vector<output::OutputPlan> plans_;
-    std::vector<uint32_t> matches_;
-    std::string hostname_;
-    uint64_t boot_to_epoch_;
-
-    void emit(const Rule& rule, uint32_t index, const capture::Event& ev, AgentStats& stats) {
-        if (rule.priority > o_.min_priority) return;
-        uint64_t t = ev.hdr.ts_ns + boot_to_epoch_;
-        output::Alert a = output::render_alert(rule, plans_[index], fields_, t);
-        std::string line =
-            o_.json_output ? output::format_json(a, hostname_) : output::format_text(a);
-        line += '\n';
-        std::fwrite(line.data(), 1, line.size(), o_.out);
-        std::fflush(o_.out);
-        ++stats.alerts;
-    }
-};
-
 } // namespace
 
 int run(const AgentOptions& o, const std::atomic<bool>& stop, AgentStats& stats,
         std::string& error) {
-    SourceManager sources;
-    Diagnostics diags;
-    Ruleset rules = load_rules(o.rules_files, sources, diags);
-    if (diags.has_errors()) {
-        error = diags.render_all(sources);
-        return 1;
-    }
-    for (const auto& d : diags.all())
-        spdlog::warn("{}", Diagnostics::render(sources, d));
-    auto engine = make_engine(rules, o.engine, &error);
-    if (!engine) return 1;
+    auto compiled = compile_rules(o.rules, error);
+    if (!compiled) return 1;
+    const Ruleset& rules = compiled->rules;
     spdlog::info("loaded {} rules ({} enabled) from {} file(s)", rules.rules.size(),
-                 rules.enabled_count(), o.rules_files.size());
+                 rules.enabled_count(), o.rules.files.size());
 
     if (auto report = capture::check_kernel_features(); !report.ok()) {
         error = "this host cannot run the probe:\n" + report.message();
@@ -181,16 +100,29 @@ int run(const AgentOptions& o, const std::atomic<bool>& stop, AgentStats& stats,
                          o.containerd_socket);
         }
     }
-    Pipeline pipeline(o, rules, *engine, container_meta.get());
+    fields::ContainerMetadataSource* metadata = container_meta.get();
 #else
     if (!o.containerd_socket.empty() && o.containerd_socket != AgentOptions{}.containerd_socket)
         spdlog::warn("built without containerd support: ignoring socket {}", o.containerd_socket);
-    Pipeline pipeline(o, rules, *engine);
+    fields::ContainerMetadataSource* metadata = nullptr;
 #endif
+    const std::string hostname = host_name();
+    auto print_alert = [&](const output::Alert& a) {
+        std::string line =
+            o.json_output ? output::format_json(a, hostname) : output::format_text(a);
+        line += '\n';
+        std::fwrite(line.data(), 1, line.size(), o.out);
+        std::fflush(o.out);
+    };
+    PipelineOptions popt;
+    popt.rule_matching_all = o.rule_matching_all;
+    popt.boot_to_epoch_ns = boot_to_epoch_now();
+    Pipeline pipeline(popt, print_alert, metadata);
+    pipeline.set_rules(compiled);
+    pipeline.table().seed();
     try {
         capture::Probe probe(popts);
-        capture::Consumer consumer(probe,
-                                   [&](const capture::Event& ev) { pipeline.on_event(ev, stats); });
+        capture::Consumer consumer(probe, [&](const capture::Event& ev) { pipeline.on_event(ev); });
         spdlog::info("probe attached: {} syscalls captured", popts.syscalls.size());
         capture::DropMonitor drops(probe); // logs losses at a bounded rate
         auto start = std::chrono::steady_clock::now();
@@ -202,6 +134,8 @@ int run(const AgentOptions& o, const std::atomic<bool>& stop, AgentStats& stats,
                     o.duration_s)
                 break;
         }
+        stats.events = pipeline.stats().events;
+        stats.alerts = pipeline.stats().alerts;
         stats.malformed = consumer.malformed();
         stats.ringbuf_drops = probe.drops().ringbuf_full;
     } catch (const std::exception& e) {

@@ -8,8 +8,7 @@
 // prevent starting (rules, probe) are returned as a message; nothing is thrown out.
 #pragma once
 
-#include "codegen/engine.h"
-#include "frontend/rules.h"
+#include "runtime/agent/compiled_rules.h"
 
 #include <atomic>
 #include <cstdint>
@@ -20,12 +19,10 @@
 namespace saker::agent {
 
 struct AgentOptions {
-    std::vector<std::string> rules_files;
-    EngineOptions engine;
+    RulesRequest rules; // files, selectors, minimum priority, engine, appended output
     bool json_output = false;
-    bool rule_matching_all = false;          // Falco's rule_matching: all (default: first)
-    Priority min_priority = Priority::Debug; // Falco's `priority`: the least severe to emit
-    double duration_s = 0;                   // 0: until stopped
+    bool rule_matching_all = false; // Falco's rule_matching: all (default: first)
+    double duration_s = 0;          // 0: until stopped
     size_t ring_buffer_bytes = 8u << 20;
     std::vector<std::string> base_syscalls; // Falco's base_syscalls.custom_set: captured too
     // containerd's API socket for container.name/image and k8s.* (Falco's

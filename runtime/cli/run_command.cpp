@@ -72,7 +72,7 @@ bool apply_option(const std::string& kv, agent::AgentOptions& o) {
     }
     if (key == "priority") {
         if (auto p = parse_priority(value)) {
-            o.min_priority = *p;
+            o.rules.min_priority = *p;
             return true;
         }
     }
@@ -95,8 +95,8 @@ int run_command(int argc, char** argv) {
                            argc, argv, 2);
     if (!args) return 2;
     agent::AgentOptions o;
-    o.rules_files = args->all("-r");
-    if (o.rules_files.empty()) o.rules_files.push_back(SAKER_DEFAULT_RULES);
+    o.rules.files = args->all("-r");
+    if (o.rules.files.empty()) o.rules.files.push_back(SAKER_DEFAULT_RULES);
     for (const auto& kv : args->all("-o"))
         if (!apply_option(kv, o)) return 2;
     std::string engine = args->last("--engine").value_or("jit");
@@ -104,8 +104,8 @@ int run_command(int argc, char** argv) {
         std::cerr << "saker run: --engine takes jit or interp\n";
         return 2;
     }
-    o.engine.kind = engine == "jit" ? EngineKind::Jit : EngineKind::Interp;
-    o.engine.cache_dir = args->last("--cache-dir").value_or("");
+    o.rules.engine.kind = engine == "jit" ? EngineKind::Jit : EngineKind::Interp;
+    o.rules.engine.cache_dir = args->last("--cache-dir").value_or("");
     if (auto d = args->last("--duration")) o.duration_s = std::atof(d->c_str());
 
     // Logs go to stderr: stdout carries only alerts.

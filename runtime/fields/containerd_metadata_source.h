@@ -40,7 +40,7 @@ class ContainerdMetadataSource final : public ContainerMetadataSource {
                                       ContainerdMetadataSourceOptions options = {});
 
     // Notes that `full_id` (64-hex) is running; asks containerd about it the first time.
-    void observe(std::string_view full_id);
+    void observe(std::string_view full_id) override;
     const containers::ContainerMetadata* lookup(std::string_view full_id) override;
 
     struct Stats {

@@ -38,6 +38,9 @@ class ContainerMetadataSource {
     virtual ~ContainerMetadataSource() = default;
     // `full_id` is the 64-hex id; the result must stay valid until the next call.
     virtual const containers::ContainerMetadata* lookup(std::string_view full_id) = 0;
+    // Called for every event of a container process: a source that fetches metadata
+    // asynchronously starts asking here, so the answer is there when an output needs it.
+    virtual void observe(std::string_view /*full_id*/) {}
 };
 
 class EventFields final : public FieldSource {

@@ -1,0 +1,83 @@
+#include "runtime/agent/compiled_rules.h"
+
+#include "frontend/frontend.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <fnmatch.h>
+
+namespace saker::agent {
+
+namespace {
+
+bool selects(const RuleSelector& s, const Rule& r) {
+    if (!s.rule_glob.empty() && fnmatch(s.rule_glob.c_str(), r.name.c_str(), 0) != 0) return false;
+    if (!s.tag.empty() && std::find(r.tags.begin(), r.tags.end(), s.tag) == r.tags.end())
+        return false;
+    return !s.rule_glob.empty() || !s.tag.empty();
+}
+
+bool appends_to(const AppendOutput& a, const Rule& r) {
+    if (!a.match_source.empty() && a.match_source != r.source) return false;
+    if (!a.match_rule.empty() && a.match_rule != r.name) return false;
+    if (!a.match_tag.empty() &&
+        std::find(r.tags.begin(), r.tags.end(), a.match_tag) == r.tags.end())
+        return false;
+    return true;
+}
+
+} // namespace
+
+void apply_selectors(Ruleset& rules, const std::vector<RuleSelector>& selectors) {
+    for (const auto& s : selectors)
+        for (auto& r : rules.rules)
+            if (selects(s, r)) r.enabled = s.enable;
+}
+
+std::shared_ptr<const CompiledRules> compile_rules(const RulesRequest& request,
+                                                   std::string& error) {
+    auto out = std::make_shared<CompiledRules>();
+    SourceManager sources;
+    Diagnostics diags;
+    out->rules = load_rules(request.files, sources, diags);
+    if (diags.has_errors()) {
+        error = diags.render_all(sources);
+        return nullptr;
+    }
+    for (const auto& d : diags.all())
+        spdlog::warn("{}", Diagnostics::render(sources, d));
+    apply_selectors(out->rules, request.selectors);
+    for (auto& r : out->rules.rules)
+        if (r.priority > request.min_priority) r.enabled = false;
+    out->engine = make_engine(out->rules, request.engine, &error);
+    if (!out->engine) return nullptr;
+
+    // Appended text is parsed once per distinct suffix; a suffix naming an unknown field is an
+    // error, like an unknown field in a rule's own output.
+    auto parse_suffix = [&](const std::string& suffix, std::vector<OutputToken>& tokens) {
+        if (suffix.empty()) return true;
+        tokens = output::parse_appended_output(suffix);
+        if (tokens.empty()) error = "append_output: cannot parse '" + suffix + "'";
+        return !tokens.empty();
+    };
+    std::vector<OutputToken> base;
+    if (!parse_suffix(request.default_append, base)) return nullptr;
+    std::vector<std::vector<OutputToken>> extras(request.append_output.size());
+    for (size_t i = 0; i < extras.size(); ++i) {
+        // Falco separates the extra text from the output with one space.
+        std::string text = request.append_output[i].extra_output;
+        if (!text.empty() && text.front() != ' ') text.insert(text.begin(), ' ');
+        if (!parse_suffix(text, extras[i])) return nullptr;
+    }
+    for (const auto& rule : out->rules.rules) {
+        std::vector<OutputToken> appended = base;
+        for (size_t i = 0; i < extras.size(); ++i)
+            if (appends_to(request.append_output[i], rule))
+                appended.insert(appended.end(), extras[i].begin(), extras[i].end());
+        out->plans.push_back(output::plan_output(rule, appended));
+    }
+    return out;
+}
+
+} // namespace saker::agent

@@ -1,0 +1,53 @@
+#include "runtime/agent/pipeline.h"
+
+#include <ctime>
+
+namespace saker::agent {
+
+namespace {
+
+uint64_t clock_ns(clockid_t id) {
+    timespec ts{};
+    clock_gettime(id, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+} // namespace
+
+uint64_t boot_to_epoch_now() {
+    return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+}
+
+Pipeline::Pipeline(const PipelineOptions& options, AlertHandler on_alert,
+                   fields::ContainerMetadataSource* containers)
+    : options_(options), on_alert_(std::move(on_alert)), containers_(containers),
+      updater_(table_, &users_), fields_(table_, &users_, containers) {}
+
+void Pipeline::set_rules(std::shared_ptr<const CompiledRules> rules) {
+    rules_ = std::move(rules);
+    matches_.assign(std::max<size_t>(rules_ ? rules_->rules.rules.size() : 0, 1), 0);
+}
+
+void Pipeline::on_event(const capture::Event& ev) {
+    ++stats_.events;
+    const state::EventContext& ctx = updater_.apply(ev);
+    // A container seen for the first time is asked about now (queued, never waited for), so
+    // its metadata is there by the time a rule's output wants it.
+    if (containers_ && ctx.process && ctx.process->container && !ctx.process->container->is_host())
+        containers_->observe(ctx.process->container->id);
+    if (ctx.type_name.empty() || !rules_) return; // bookkeeping records (fork) match no rule
+    uint32_t type = event_type_id(ctx.type_name);
+    if (type == kNoEventType) return;
+    fields_.set_event(ctx);
+    uint32_t max = options_.rule_matching_all ? static_cast<uint32_t>(matches_.size()) : 1;
+    uint32_t n = rules_->engine->evaluate(type, fields_, matches_.data(), max);
+    for (uint32_t i = 0; i < n; ++i) {
+        const Rule& rule = rules_->rules.rules[matches_[i]];
+        uint64_t t = ev.hdr.ts_ns + options_.boot_to_epoch_ns;
+        output::Alert a = output::render_alert(rule, rules_->plans[matches_[i]], fields_, t);
+        ++stats_.alerts;
+        on_alert_(a);
+    }
+}
+
+} // namespace saker::agent

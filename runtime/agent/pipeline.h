@@ -1,0 +1,74 @@
+// Pipeline: the per-event path shared by the live agent and `saker replay`.
+//
+// Contract:
+// - on_event() takes one decoded event (from the ring buffer or a capture file), updates the
+//   process/fd/user state, evaluates the current rules for the event's type and hands each
+//   alert to the AlertHandler, in rule order, before it returns.
+//   With `rule_matching_all` every matching rule alerts, otherwise the first (Falco's default).
+// - set_rules() swaps the compiled rules between events (reload); the state is kept.
+// - The process table starts empty: the caller seeds it (from /proc, or a capture's snapshot).
+// - One thread drives a Pipeline. Event times are boot-clock nanoseconds; `boot_to_epoch_ns`
+//   turns them into wall-clock time for alerts (a capture file carries the recording's value).
+#pragma once
+
+#include "runtime/agent/compiled_rules.h"
+#include "runtime/capture/decoder.h"
+#include "runtime/fields/event_fields.h"
+#include "runtime/output/alert.h"
+#include "runtime/state/process_table.h"
+#include "runtime/state/state_updater.h"
+#include "runtime/state/users.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace saker::agent {
+
+struct PipelineOptions {
+    bool rule_matching_all = false;
+    uint64_t boot_to_epoch_ns = 0;
+};
+
+struct PipelineStats {
+    uint64_t events = 0;
+    uint64_t alerts = 0;
+};
+
+class Pipeline {
+  public:
+    // The handler sees each alert with the rules it came from (valid during the call).
+    using AlertHandler = std::function<void(const output::Alert&)>;
+
+    // `containers` (optional) answers container.name/image and k8s.*; it must outlive this.
+    Pipeline(const PipelineOptions& options, AlertHandler on_alert,
+             fields::ContainerMetadataSource* containers = nullptr);
+
+    void set_rules(std::shared_ptr<const CompiledRules> rules);
+    const std::shared_ptr<const CompiledRules>& rules() const { return rules_; }
+    void set_options(const PipelineOptions& options) { options_ = options; }
+
+    void on_event(const capture::Event& ev);
+
+    state::ProcessTable& table() { return table_; }
+    state::UserDb& users() { return users_; }
+    const PipelineStats& stats() const { return stats_; }
+
+  private:
+    PipelineOptions options_;
+    AlertHandler on_alert_;
+    fields::ContainerMetadataSource* containers_;
+    std::shared_ptr<const CompiledRules> rules_;
+    state::ProcessTable table_;
+    state::UserDb users_;
+    state::StateUpdater updater_;
+    fields::EventFields fields_;
+    std::vector<uint32_t> matches_;
+    PipelineStats stats_;
+};
+
+// Nanoseconds to add to a CLOCK_BOOTTIME stamp to get the wall-clock time, now.
+uint64_t boot_to_epoch_now();
+
+} // namespace saker::agent
