@@ -1,0 +1,186 @@
+// The agent's configuration: Falco's `falco.yaml` keys (where Falco has one) plus saker's own.
+//
+// Contract:
+// - `load_config` is a pure function: a YAML file (or none) and `-o key=value` overrides in,
+//   a `Config` plus diagnostics out. It never throws and never crashes; when
+//   `result.ok()` is false the Config must not be used (the agent keeps its previous one on a
+//   reload). Every default lives in `Config` below; the repository's `saker.yaml` documents the
+//   same defaults.
+// - Keys are described once, in a table (config.cpp): dotted path, type, setter. The file is
+//   walked as a tree of mappings; a mapping key whose dotted path is in the table is converted
+//   by its setter, an unknown key is a warning, a Falco key saker does not implement is a
+//   warning that says so, a value of the wrong type is an error. Both carry file:line:col.
+// - Overrides (`-o a.b.c=VALUE`, VALUE read as YAML: a scalar or a flow `[a, b]` / `{k: v}`)
+//   are applied after the file, in order, through the same table, so they obey the same types.
+//   `a.b[]=VALUE` and `a[].b.c=VALUE` append one element to a list (Falco's form:
+//   `-o "rules[].disable.rule=*"`). Their locations point into the override text.
+// - String values expand `${NAME}` from the environment, as Falco does (`$${` is a literal `${`).
+#pragma once
+
+#include "frontend/rules.h"
+#include "frontend/source.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace saker::config {
+
+struct StdoutOutput {
+    bool enabled = true;
+    bool operator==(const StdoutOutput&) const = default;
+};
+
+struct FileOutput {
+    bool enabled = false;
+    bool keep_alive = false; // false: open, append, close per alert
+    std::string filename = "./events.txt";
+    bool operator==(const FileOutput&) const = default;
+};
+
+struct SyslogOutput {
+    bool enabled = true;
+    bool operator==(const SyslogOutput&) const = default;
+};
+
+struct ProgramOutput {
+    bool enabled = false;
+    bool keep_alive = false; // false: one process per alert
+    std::string program;     // run by /bin/sh -c; alerts arrive on its stdin, one per line
+    bool operator==(const ProgramOutput&) const = default;
+};
+
+struct HttpOutput {
+    bool enabled = false;
+    std::string url;
+    std::string user_agent = "saker";
+    bool insecure = false; // do not verify the server's certificate
+    std::string ca_cert;   // a CA certificate file
+    std::string ca_bundle; // a CA bundle file
+    std::string ca_path = "/etc/ssl/certs";
+    bool mtls = false; // present client_cert/client_key
+    std::string client_cert = "/etc/ssl/certs/client.crt";
+    std::string client_key = "/etc/ssl/certs/client.key";
+    bool compress_uploads = false; // gzip the body (Content-Encoding: gzip)
+    bool keep_alive = false;       // reuse the connection between alerts
+    bool operator==(const HttpOutput&) const = default;
+};
+
+// One `append_output` entry: for rules matching every given condition (`matches`), text
+// appended to the output line and fields added to the JSON `output_fields`.
+struct AppendOutput {
+    std::optional<std::string> source, rule; // absent: any
+    std::vector<std::string> tags;           // the rule must carry all of them
+    std::string extra_output;
+    struct ExtraField {
+        std::string name;   // the key in output_fields
+        std::string format; // empty: the field `name` itself; else an output format
+        bool operator==(const ExtraField&) const = default;
+    };
+    std::vector<ExtraField> extra_fields;
+    bool operator==(const AppendOutput&) const = default;
+};
+
+// One `rules:` entry: `- enable: {rule: GLOB}`, `- disable: {tag: T}`, applied in order.
+struct RuleSelector {
+    bool enable = false;
+    bool by_tag = false;
+    std::string pattern; // a rule-name glob (`*`, `?`, `[...]`) or an exact tag
+    bool operator==(const RuleSelector&) const = default;
+};
+
+enum class DropAction : uint8_t { Ignore, Log, Alert, Exit };
+
+struct SyscallEventDrops {
+    double threshold = 0.1; // fraction of events dropped in one second that triggers actions
+    std::vector<DropAction> actions{DropAction::Log, DropAction::Alert};
+    double rate = 0.03333; // actions per second (token bucket)
+    double max_burst = 1;
+    bool operator==(const SyscallEventDrops&) const = default;
+};
+
+struct Webserver {
+    bool enabled = true;
+    std::string listen_address = "127.0.0.1";
+    uint16_t listen_port = 8765;
+    std::string k8s_healthz_endpoint = "/healthz";
+    bool prometheus_metrics_enabled = false;
+    bool operator==(const Webserver&) const = default;
+};
+
+struct Metrics {
+    bool enabled = false;
+    uint64_t interval_ms = 3600 * 1000; // `interval: 1h` (Prometheus duration syntax)
+    bool operator==(const Metrics&) const = default;
+};
+
+enum class EngineKind : uint8_t { Jit, Interp };
+
+struct Config {
+    // Empty: the build's default rules (SAKER_DEFAULT_RULES). Relative paths in a file are
+    // relative to that file's directory.
+    std::vector<std::string> rules_files;
+    std::vector<RuleSelector> rules;
+    Priority priority = Priority::Debug; // the least severe rule priority to load
+    bool json_output = false;
+    bool json_include_output_property = true;
+    bool json_include_tags_property = true;
+    bool rule_matching_all = false; // rule_matching: first | all
+    bool buffered_outputs = false;
+    size_t outputs_queue_capacity = 0; // 0: saker's bound, kDefaultQueueCapacity
+    std::vector<AppendOutput> append_output;
+
+    StdoutOutput stdout_output;
+    FileOutput file_output;
+    SyslogOutput syslog_output;
+    ProgramOutput program_output;
+    HttpOutput http_output;
+
+    std::vector<std::string> base_syscalls_custom_set;
+    bool base_syscalls_repair = false;
+    SyscallEventDrops syscall_event_drops;
+    Webserver webserver;
+    Metrics metrics;
+    bool watch_config_files = true;
+    Priority log_level = Priority::Informational; // emergency..debug, as Falco
+    bool log_stderr = true;
+    bool log_syslog = true;
+
+    // saker's own keys.
+    EngineKind engine = EngineKind::Jit;
+    int jit_opt_level = 2; // 0..3
+    std::string jit_cache_dir;
+    size_t capture_ring_buffer_bytes = 8u << 20; // a power of two >= 4096
+    std::vector<std::string> containerd_sockets{"/run/containerd/containerd.sock"};
+    bool operator==(const Config&) const = default;
+};
+
+// Falco's `outputs_queue.capacity: 0` means unbounded; saker bounds every sink's queue so a
+// dead sink cannot grow memory without limit. 0 is read as this many alerts per sink.
+constexpr size_t kDefaultQueueCapacity = 10000;
+
+struct LoadResult {
+    Config config;
+    SourceManager sources; // the file and override texts, for rendering diagnostics
+    Diagnostics diags;
+    bool ok() const { return !diags.has_errors(); }
+    // Every diagnostic as `file:line:col: error|warning: message`, source line and caret.
+    std::string render() const { return diags.render_all(sources); }
+};
+
+// `path` empty: defaults plus overrides. A missing or unreadable file is an error naming it.
+LoadResult load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same on text already read (tests, fuzzing); `name` labels diagnostics.
+LoadResult load_config_text(const std::string& name, const std::string& text,
+                            const std::vector<std::string>& overrides = {});
+
+// Whether an `append_output` entry applies to a rule.
+bool matches(const AppendOutput& entry, const Rule& rule);
+
+// Applies `rules:` selectors to a loaded ruleset, in order (each sets `enabled` on the rules it
+// matches). Returns how many rules each selector matched, so the caller can warn about zero.
+std::vector<size_t> apply_rule_selectors(const std::vector<RuleSelector>& selectors,
+                                         Ruleset& rules);
+
+} // namespace saker::config
