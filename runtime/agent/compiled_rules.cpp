@@ -4,36 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <fnmatch.h>
-
 namespace saker::agent {
-
-namespace {
-
-bool selects(const RuleSelector& s, const Rule& r) {
-    if (!s.rule_glob.empty() && fnmatch(s.rule_glob.c_str(), r.name.c_str(), 0) != 0) return false;
-    if (!s.tag.empty() && std::find(r.tags.begin(), r.tags.end(), s.tag) == r.tags.end())
-        return false;
-    return !s.rule_glob.empty() || !s.tag.empty();
-}
-
-bool appends_to(const AppendOutput& a, const Rule& r) {
-    if (!a.match_source.empty() && a.match_source != r.source) return false;
-    if (!a.match_rule.empty() && a.match_rule != r.name) return false;
-    if (!a.match_tag.empty() &&
-        std::find(r.tags.begin(), r.tags.end(), a.match_tag) == r.tags.end())
-        return false;
-    return true;
-}
-
-} // namespace
-
-void apply_selectors(Ruleset& rules, const std::vector<RuleSelector>& selectors) {
-    for (const auto& s : selectors)
-        for (auto& r : rules.rules)
-            if (selects(s, r)) r.enabled = s.enable;
-}
 
 std::shared_ptr<const CompiledRules> compile_rules(const RulesRequest& request,
                                                    std::string& error) {
@@ -47,7 +18,12 @@ std::shared_ptr<const CompiledRules> compile_rules(const RulesRequest& request,
     }
     for (const auto& d : diags.all())
         spdlog::warn("{}", Diagnostics::render(sources, d));
-    apply_selectors(out->rules, request.selectors);
+    auto matched = config::apply_rule_selectors(request.selectors, out->rules);
+    for (size_t i = 0; i < matched.size(); ++i)
+        if (matched[i] == 0)
+            spdlog::warn("rules: the {} selector '{}' matches no rule",
+                         request.selectors[i].by_tag ? "tag" : "rule",
+                         request.selectors[i].pattern);
     for (auto& r : out->rules.rules)
         if (r.priority > request.min_priority) r.enabled = false;
     out->engine = make_engine(out->rules, request.engine, &error);
@@ -73,7 +49,7 @@ std::shared_ptr<const CompiledRules> compile_rules(const RulesRequest& request,
     for (const auto& rule : out->rules.rules) {
         std::vector<OutputToken> appended = base;
         for (size_t i = 0; i < extras.size(); ++i)
-            if (appends_to(request.append_output[i], rule))
+            if (config::matches(request.append_output[i], rule))
                 appended.insert(appended.end(), extras[i].begin(), extras[i].end());
         out->plans.push_back(output::plan_output(rule, appended));
     }

@@ -13,6 +13,7 @@
 
 #include "codegen/engine.h"
 #include "frontend/rules.h"
+#include "runtime/config/config.h"
 #include "runtime/output/alert.h"
 
 #include <memory>
@@ -21,31 +22,16 @@
 
 namespace saker::agent {
 
-// `- disable: {rule: GLOB}` / `- enable: {tag: TAG}`: a rule-name glob (`*` and `?`) or a tag.
-struct RuleSelector {
-    bool enable = false;
-    std::string rule_glob; // empty: not by name
-    std::string tag;       // empty: not by tag
-};
-
-// Falco's `append_output`: extra output text and fields for the rules an entry matches
-// (by source, tag and rule name; an empty criterion matches everything).
-struct AppendOutput {
-    std::string match_source, match_tag, match_rule;
-    std::string extra_output;              // appended to the output text, e.g. " pod=%k8s.pod.name"
-    std::vector<std::string> extra_fields; // added to output_fields only
-};
-
 struct RulesRequest {
     std::vector<std::string> files;
-    std::vector<RuleSelector> selectors;
+    std::vector<config::RuleSelector> selectors; // Falco's `rules:` enable/disable, in order
     // Falco's `priority`: rules less severe than this are not loaded at all, so they can
     // neither alert nor hide a more severe rule under `rule_matching: first`.
     Priority min_priority = Priority::Debug;
     EngineOptions engine;
     // Appended to every rule's output, as Falco with its container plugin does.
     std::string default_append = output::kDefaultAppendedOutput;
-    std::vector<AppendOutput> append_output;
+    std::vector<config::AppendOutput> append_output;
 };
 
 struct CompiledRules {
@@ -55,8 +41,5 @@ struct CompiledRules {
 };
 
 std::shared_ptr<const CompiledRules> compile_rules(const RulesRequest& request, std::string& error);
-
-// The selectors applied to `rules` (exposed for tests and `list-rules`).
-void apply_selectors(Ruleset& rules, const std::vector<RuleSelector>& selectors);
 
 } // namespace saker::agent

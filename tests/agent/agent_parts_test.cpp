@@ -1,0 +1,163 @@
+// The agent's own parts without the probe: rule selection, drop policy, config-file watching.
+#include "runtime/agent/compiled_rules.h"
+#include "runtime/agent/drop_actions.h"
+#include "runtime/agent/file_watch.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <unistd.h>
+
+using namespace saker;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/saker-agent-parts-XXXXXX";
+        path = mkdtemp(tmpl);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream(path / name) << text;
+        return (path / name).string();
+    }
+};
+
+const char* kRules = R"(
+- rule: Alpha open
+  desc: a
+  condition: evt.type = openat and fd.name = /etc/alpha
+  output: alpha %fd.name
+  priority: WARNING
+  tags: [files, alpha]
+- rule: Beta open
+  desc: b
+  condition: evt.type = openat and fd.name = /etc/beta
+  output: beta %fd.name
+  priority: NOTICE
+  tags: [files]
+- rule: Gamma exec
+  desc: c
+  condition: evt.type = execve and proc.name = gamma
+  output: gamma %proc.name
+  priority: CRITICAL
+  tags: [process]
+)";
+
+bool enabled(const agent::CompiledRules& c, const std::string& name) {
+    return c.rules.find(name)->enabled;
+}
+
+} // namespace
+
+TEST_CASE("rule selectors apply in order, by name glob and by tag") {
+    TempDir dir;
+    agent::RulesRequest req;
+    req.files = {dir.write("r.yaml", kRules)};
+    req.engine.kind = EngineKind::Interp;
+    req.selectors = {{false, true, "files"}, {true, false, "Beta*"}};
+    std::string error;
+    auto c = agent::compile_rules(req, error);
+    REQUIRE(c);
+    CHECK_FALSE(enabled(*c, "Alpha open"));
+    CHECK(enabled(*c, "Beta open"));
+    CHECK(enabled(*c, "Gamma exec"));
+}
+
+TEST_CASE("the minimum priority unloads less severe rules") {
+    TempDir dir;
+    agent::RulesRequest req;
+    req.files = {dir.write("r.yaml", kRules)};
+    req.engine.kind = EngineKind::Interp;
+    req.min_priority = Priority::Warning;
+    std::string error;
+    auto c = agent::compile_rules(req, error);
+    REQUIRE(c);
+    CHECK(enabled(*c, "Alpha open"));
+    CHECK_FALSE(enabled(*c, "Beta open")); // Notice is less severe than Warning
+    CHECK(enabled(*c, "Gamma exec"));
+}
+
+TEST_CASE("a broken rules file is an error with its position, never a half-built set") {
+    TempDir dir;
+    agent::RulesRequest req;
+    req.files = {dir.write("bad.yaml", "- rule: X\n  desc: x\n  condition: evt.type = \n  "
+                                       "output: x\n  priority: INFO\n")};
+    std::string error;
+    CHECK_FALSE(agent::compile_rules(req, error));
+    CHECK(error.find("bad.yaml:3:") != std::string::npos);
+}
+
+TEST_CASE("append_output adds text to the rules an entry matches") {
+    TempDir dir;
+    agent::RulesRequest req;
+    req.files = {dir.write("r.yaml", kRules)};
+    req.engine.kind = EngineKind::Interp;
+    req.default_append = "";
+    config::AppendOutput by_tag;
+    by_tag.tags = {"process"};
+    by_tag.extra_output = "uid=%user.uid";
+    req.append_output = {by_tag};
+    std::string error;
+    auto c = agent::compile_rules(req, error);
+    REQUIRE(c);
+    auto text_of = [](const output::OutputPlan& p) {
+        std::string s;
+        for (const auto& t : p.tokens)
+            s += t.text;
+        return s;
+    };
+    CHECK(text_of(c->plans[2]) == "gamma proc.name uid=user.uid");
+    CHECK(text_of(c->plans[0]) == "alpha fd.name");
+}
+
+TEST_CASE("drop policy: acts above the threshold, at most as often as the token bucket allows") {
+    config::SyscallEventDrops policy; // threshold 0.1, log+alert, 1 per 30 s, burst 1
+    auto t0 = std::chrono::steady_clock::now();
+    agent::DropActions actions(policy, t0);
+    CHECK_FALSE(actions.tick(1000, 0, t0 + 1s));  // nothing lost
+    CHECK_FALSE(actions.tick(2000, 50, t0 + 2s)); // 50 of 1050: under 10%
+    auto v = actions.tick(2100, 250, t0 + 3s);    // 200 of 300 lost
+    REQUIRE(v);
+    CHECK(v->log);
+    CHECK(v->alert);
+    CHECK_FALSE(v->exit);
+    CHECK(v->n_drops == 200);
+    CHECK(v->n_evts == 300);
+    CHECK_FALSE(actions.tick(2200, 450, t0 + 4s)); // bucket empty
+    CHECK(actions.tick(2300, 650, t0 + 40s));      // refilled after 30 s
+}
+
+TEST_CASE("file watch: an edit and a replace-by-rename each count once, after settling") {
+    TempDir dir;
+    std::string rules = dir.write("rules.yaml", "# v1\n");
+    dir.write("other.txt", "x");
+    agent::FileWatch watch({rules}, 50ms);
+    auto wait_change = [&] {
+        auto deadline = std::chrono::steady_clock::now() + 2s;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (watch.changed()) return true;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    };
+    CHECK_FALSE(watch.changed());
+    dir.write("other.txt", "y"); // not watched
+    std::this_thread::sleep_for(100ms);
+    CHECK_FALSE(watch.changed());
+
+    dir.write("rules.yaml", "# v2\n");
+    CHECK(wait_change());
+    CHECK_FALSE(watch.changed());
+
+    dir.write("rules.yaml.tmp", "# v3\n");
+    std::filesystem::rename(dir.path / "rules.yaml.tmp", rules);
+    CHECK(wait_change());
+}
