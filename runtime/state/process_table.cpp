@@ -450,6 +450,11 @@ std::unique_ptr<Process> ProcessTable::remove(uint32_t pid) {
     return p;
 }
 
+void ProcessTable::for_each(const std::function<void(const Process&)>& fn) const {
+    for (auto it = lru_.rbegin(); it != lru_.rend(); ++it)
+        fn(*entries_.at(*it).proc);
+}
+
 void ProcessTable::touch(Entry& e) {
     if (e.lru != lru_.begin()) lru_.splice(lru_.begin(), lru_, e.lru);
 }

@@ -25,6 +25,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -170,6 +171,10 @@ class ProcessTable {
     void refresh_ids(Process& p) const;
     // /proc/<pid>/environ, bounded; nullopt if unreadable.
     std::optional<std::vector<std::string>> read_env(uint32_t pid) const;
+
+    // Visits every entry, least recently used first: inserting them in this order into an
+    // empty table rebuilds it, LRU order included (a capture's snapshot).
+    void for_each(const std::function<void(const Process&)>& fn) const;
 
     std::size_t size() const { return entries_.size(); }
     const ProcessTableStats& stats() const { return stats_; }
