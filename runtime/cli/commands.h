@@ -13,6 +13,8 @@ int compile_command(int argc, char** argv);     // saker compile -r FILE... [--v
 int list_fields_command(int argc, char** argv); // saker list-fields [--json]
 int list_rules_command(int argc, char** argv);  // saker list-rules [-r FILE...] [--json]
 int run_command(int argc, char** argv);         // saker run [-r FILE...] [-o key=value]...
+int record_command(int argc, char** argv);      // saker record -w FILE [--duration S]
+int replay_command(int argc, char** argv);      // saker replay FILE [-r FILE...] [-o key=value]
 
 // Loads `-r` files (saker's default rules when there are none) and prints the diagnostics to
 // stderr. Returns false when there were errors.

@@ -21,8 +21,14 @@ commands:
                  -o KEY=VALUE   json_output=true, rule_matching=all, priority=warning,
                                 container_engines.containerd.sockets=PATH
                  --engine jit|interp, --cache-dir DIR, --duration SECONDS
-  replay       evaluate rules over a capture file
-  record       write a capture file
+  record       write the event stream and a state snapshot to a capture file
+                 -w FILE        the capture file (created or truncated)
+                 --duration SECONDS  stop after this long (default: at SIGINT/SIGTERM)
+  replay       evaluate rules over a capture file, printing the alerts a live run would
+                 FILE           the capture file
+                 -r FILE...     rules files (default: saker's rules)
+                 -o KEY=VALUE   json_output=true, rule_matching=all, priority=warning
+                 --engine jit|interp, --cache-dir DIR
   version      print saker's version
 )";
 
@@ -50,9 +56,14 @@ int main(int argc, char** argv) {
 #endif
     }
     if (cmd == "replay" || cmd == "record") {
-        std::cerr << "saker " << cmd << ": not available yet (capture files arrive with the agent "
-                  << "work, issue 6)\n";
+#ifdef SAKER_HAVE_AGENT
+        return cmd == "record" ? saker::cli::record_command(argc, argv)
+                               : saker::cli::replay_command(argc, argv);
+#else
+        std::cerr << "saker " << cmd << ": this build has no capture (configured with "
+                  << "SAKER_CAPTURE=OFF)\n";
         return 1;
+#endif
     }
     std::cerr << "saker: unknown command '" << cmd << "'\n" << kUsage;
     return 2;
