@@ -150,13 +150,13 @@ const std::unordered_map<std::string_view, std::vector<ArgDesc>>& arg_table() {
           {"mode", "arg", K::Mode}}},
         {"rmdir", {{"res", "ret", K::Res}, {"path", "path", K::Path}}},
         {"chmod",
-         {{"res", "ret", K::Res}, {"filename", "path", K::Path}, {"mode", "mode", K::Mode}}},
-        {"fchmod", {{"res", "ret", K::Res}, {"fd", "fd", K::Fd}, {"mode", "mode", K::Mode}}},
+         {{"res", "ret", K::Res}, {"filename", "path", K::Path}, {"mode", "mode", K::ChmodMode}}},
+        {"fchmod", {{"res", "ret", K::Res}, {"fd", "fd", K::Fd}, {"mode", "mode", K::ChmodMode}}},
         {"fchmodat",
          {{"res", "ret", K::Res},
           {"dirfd", "fd", K::Dirfd},
           {"filename", "path", K::Path},
-          {"mode", "mode", K::Mode}}},
+          {"mode", "mode", K::ChmodMode}}},
         {"chown", kChown},
         {"lchown", kChown},
         {"fchown",
@@ -298,11 +298,14 @@ std::optional<RenderedArg> render_arg(const ArgDesc& d, const capture::Event& ev
         r.raw = buf;
         return r;
     }
-    case K::Mode: {
+    case K::Mode:
+    case K::ChmodMode: {
         if (!num) return std::nullopt;
         char buf[24];
         std::snprintf(buf, sizeof buf, "0%llo", static_cast<unsigned long long>(*num));
         r.raw = buf;
+        // Falco resolves chmod's mode to bit names: rules test `evt.arg.mode contains S_ISUID`.
+        if (d.kind == K::ChmodMode) r.resolved = chmod_mode_string(*num);
         return r;
     }
     case K::Res:

@@ -18,6 +18,7 @@ enum class ArgKind : uint8_t {
     Signed32,   // 32-bit signed decimal (loginuid: -1 when unset)
     Hex,        // uppercase hex, no prefix (dev, caps, addresses)
     Mode,       // octal with a leading 0
+    ChmodMode,  // octal like Mode; resolved to mode bit names: S_IRUSR|S_ISUID
     Res,        // syscall result: errno name when negative
     Fd,         // fd number; resolved as "<typechar>name"
     Dirfd,      // like Fd; -100 resolves to AT_FDCWD

@@ -86,5 +86,6 @@ std::string caps_string(uint64_t caps);        // "CAP_CHOWN CAP_DAC_OVERRIDE ..
 std::string ptrace_request_string(uint64_t request);
 std::string socket_family_string(uint64_t family); // "AF_INET"
 std::string exe_flags_string(uint64_t flags);      // "EXE_WRITABLE|EXE_UPPER_LAYER"
+std::string chmod_mode_string(uint64_t mode);      // "S_IXOTH|S_IROTH|...|S_ISUID"
 
 } // namespace saker::fields

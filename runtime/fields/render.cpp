@@ -1,5 +1,5 @@
 // Falco's renderings of flag words and codes: errno names, open flags, capabilities, ptrace
-// requests, socket families, exe flags. Names and order follow libscap's flag tables.
+// requests, socket families, chmod modes, exe flags. Names and order follow libscap's flag tables.
 #include "runtime/fields/event_fields.h"
 
 #include "bpf/events.h"
@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <string>
+#include <sys/stat.h>
 
 namespace saker::fields {
 namespace {
@@ -199,6 +200,23 @@ std::string socket_family_string(uint64_t family) {
         "AF_QIPCRTR",    "AF_SMC",       "AF_XDP",      "AF_MCTP"};
     if (family < std::size(kFamilies)) return std::string(kFamilies[family]);
     return std::to_string(family);
+}
+
+std::string chmod_mode_string(uint64_t mode) {
+    return join_flags(mode,
+                      {{S_IXOTH, "S_IXOTH"},
+                       {S_IWOTH, "S_IWOTH"},
+                       {S_IROTH, "S_IROTH"},
+                       {S_IXGRP, "S_IXGRP"},
+                       {S_IWGRP, "S_IWGRP"},
+                       {S_IRGRP, "S_IRGRP"},
+                       {S_IXUSR, "S_IXUSR"},
+                       {S_IWUSR, "S_IWUSR"},
+                       {S_IRUSR, "S_IRUSR"},
+                       {S_ISVTX, "S_ISVTX"},
+                       {S_ISGID, "S_ISGID"},
+                       {S_ISUID, "S_ISUID"}},
+                      '|');
 }
 
 std::string exe_flags_string(uint64_t flags) {
