@@ -7,6 +7,9 @@ int run_predicates_bench(int argc, char** argv);
 #ifdef SAKER_BENCH_CAPTURE
 int run_capture_bench(int argc, char** argv);
 #endif
+#ifdef SAKER_BENCH_E2E
+int run_e2e_bench(int argc, char** argv);
+#endif
 
 namespace {
 
@@ -22,6 +25,10 @@ constexpr Bench kBenches[] = {
 #ifdef SAKER_BENCH_CAPTURE
     {"capture", run_capture_bench,
      "eBPF capture: a fixed open/close + fork/exec storm with and without the probe"},
+#endif
+#ifdef SAKER_BENCH_E2E
+    {"e2e", run_e2e_bench,
+     "the real agent with upstream rules vs a syscall storm: throughput, drops, latency, CPU"},
 #endif
 };
 

@@ -1,0 +1,146 @@
+#include "bench/e2e_agent.h"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <fstream>
+#include <sched.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace saker::bench {
+namespace {
+
+uint64_t realtime_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+} // namespace
+
+AgentProcess::~AgentProcess() {
+    stop();
+}
+
+bool AgentProcess::start(const std::string& binary, const std::vector<std::string>& args, int cpu) {
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return false;
+    pid_ = fork();
+    if (pid_ < 0) return false;
+    if (pid_ == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        if (cpu >= 0) {
+            cpu_set_t set;
+            CPU_ZERO(&set);
+            CPU_SET(cpu, &set);
+            sched_setaffinity(0, sizeof set, &set);
+        }
+        std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        std::fprintf(stderr, "exec %s: %s\n", binary.c_str(), std::strerror(errno));
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    out_reader_ = std::thread([this, fd = out[0]] { read_lines(fd, true); });
+    err_reader_ = std::thread([this, fd = err[0]] { read_lines(fd, false); });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (log().find("probe attached") != std::string::npos) return true;
+        if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+            pid_ = -1;
+            break;
+        }
+        usleep(10000);
+    }
+    return false;
+}
+
+void AgentProcess::read_lines(int fd, bool is_stdout) {
+    std::string pending;
+    char buf[1 << 16];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        uint64_t now = realtime_ns();
+        pending.append(buf, static_cast<size_t>(n));
+        size_t start = 0;
+        std::lock_guard lock(mu_);
+        for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+            if (is_stdout)
+                alerts_.push_back({now, pending.substr(start, nl - start)});
+            else
+                log_.append(pending, start, nl - start + 1);
+        }
+        pending.erase(0, start);
+    }
+    close(fd);
+}
+
+double AgentProcess::cpu_seconds() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14.
+    size_t paren = all.rfind(')');
+    if (paren == std::string::npos) return 0;
+    std::istringstream rest(all.substr(paren + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; i++) {
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+uint64_t AgentProcess::status_kb(const char* key) const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.starts_with(key)) return std::stoull(line.substr(std::strlen(key)));
+    return 0;
+}
+
+std::optional<AgentCounters> AgentProcess::stop() {
+    if (pid_ > 0) {
+        kill(pid_, SIGINT);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+    if (out_reader_.joinable()) out_reader_.join();
+    if (err_reader_.joinable()) err_reader_.join();
+    std::string all = log();
+    size_t at = all.rfind("stopped: ");
+    if (at == std::string::npos) return std::nullopt;
+    AgentCounters c;
+    unsigned long long e, a, d, m;
+    if (std::sscanf(all.c_str() + at,
+                    "stopped: %llu events, %llu alerts, %llu ring-buffer drops, %llu malformed", &e,
+                    &a, &d, &m) != 4)
+        return std::nullopt;
+    c.events = e, c.alerts = a, c.drops = d, c.malformed = m;
+    return c;
+}
+
+std::vector<AlertLine> AgentProcess::alerts() const {
+    std::lock_guard lock(mu_);
+    return alerts_;
+}
+
+std::string AgentProcess::log() const {
+    std::lock_guard lock(mu_);
+    return log_;
+}
+
+} // namespace saker::bench

@@ -1,0 +1,63 @@
+// The agent under test, as a child process: `saker run` with JSON alerts on a pipe.
+//
+// Contract:
+// - start() forks and execs the saker binary with the given arguments (optionally pinned to one
+//   CPU), then waits until its log says the probe is attached (or it died, or 60 s passed:
+//   false, with the log kept in log()).
+// - Two reader threads collect the child's stdout (alert lines, each stamped with the
+//   CLOCK_REALTIME nanosecond it arrived) and stderr (log lines).
+// - cpu_seconds(), rss_kb(), hwm_kb() read /proc/<pid> while it runs; stop() sends SIGINT,
+//   waits for the exit and parses the agent's final "stopped: ..." counters.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+#include <vector>
+
+namespace saker::bench {
+
+struct AlertLine {
+    uint64_t arrived_ns = 0; // CLOCK_REALTIME when the bench read the line
+    std::string text;
+};
+
+// The agent's final log line: "stopped: N events, A alerts, D ring-buffer drops, M malformed".
+struct AgentCounters {
+    uint64_t events = 0, alerts = 0, drops = 0, malformed = 0;
+};
+
+class AgentProcess {
+  public:
+    AgentProcess() = default;
+    ~AgentProcess();
+    AgentProcess(const AgentProcess&) = delete;
+    AgentProcess& operator=(const AgentProcess&) = delete;
+
+    bool start(const std::string& binary, const std::vector<std::string>& args, int cpu = -1);
+    // User+system CPU seconds so far (from /proc/<pid>/stat).
+    double cpu_seconds() const;
+    uint64_t rss_kb() const { return status_kb("VmRSS:"); }
+    uint64_t hwm_kb() const { return status_kb("VmHWM:"); }
+    // SIGINT, wait, join the readers; nullopt if the final counters line never came.
+    std::optional<AgentCounters> stop();
+
+    std::vector<AlertLine> alerts() const;
+    std::string log() const;
+    pid_t pid() const { return pid_; }
+
+  private:
+    uint64_t status_kb(const char* key) const;
+    void read_lines(int fd, bool is_stdout);
+
+    pid_t pid_ = -1;
+    std::thread out_reader_, err_reader_;
+    mutable std::mutex mu_;
+    std::vector<AlertLine> alerts_;
+    std::string log_;
+};
+
+} // namespace saker::bench
