@@ -41,6 +41,16 @@ const volatile __u32 saker_ignore_tgid = 0;
  * 0 = wake on every record. */
 const volatile __u32 saker_wakeup_bytes = 0;
 
+/* Set by user space before load (rodata): also wake the consumer when the
+ * last wakeup is older than this, so that at any steady rate a record waits
+ * at most about this long (an alert's latency), while a busy ring still
+ * wakes at most once per this interval. 0 = only the byte threshold. */
+const volatile __u64 saker_wakeup_ns = 0;
+
+/* Time of the last forced wakeup (any CPU; a lost race costs one extra or one
+ * late wakeup, never a record). */
+__u64 saker_last_wakeup_ns = 0;
+
 /* ---- counters ------------------------------------------------------------ */
 
 static __always_inline struct saker_drop_counters* counters(void) {
@@ -113,9 +123,13 @@ static __always_inline void ev_set_type(struct saker_scratch* s, __u16 type) {
     ev_hdr(s)->type = type;
 }
 
-static __always_inline __u64 wakeup_flag(void) {
-    if (!saker_wakeup_bytes || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= saker_wakeup_bytes)
+static __always_inline __u64 wakeup_flag(__u64 now) {
+    if (!saker_wakeup_bytes ||
+        bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= saker_wakeup_bytes ||
+        (saker_wakeup_ns && now - saker_last_wakeup_ns >= saker_wakeup_ns)) {
+        saker_last_wakeup_ns = now;
         return BPF_RB_FORCE_WAKEUP;
+    }
     return BPF_RB_NO_WAKEUP;
 }
 
@@ -132,7 +146,7 @@ static __always_inline void ev_submit(struct saker_scratch* s) {
     /* Keep clang from dropping the mask it can prove redundant: the verifier
      * does not track the range through the comparison above. */
     asm volatile("" : "+r"(len));
-    if (bpf_ringbuf_output(&events, s->buf, len & REC_MASK, wakeup_flag()))
+    if (bpf_ringbuf_output(&events, s->buf, len & REC_MASK, wakeup_flag(h->ts_ns)))
         SAKER_COUNT(ringbuf_full);
     else
         SAKER_COUNT(events);

@@ -126,6 +126,7 @@ void Probe::configure(const ProbeOptions& opts) {
     skel_->rodata->saker_ignore_tgid = opts.ignore_tgid;
     skel_->rodata->saker_wakeup_bytes =
         opts.wakeup_bytes ? opts.wakeup_bytes : static_cast<uint32_t>(opts.ring_buffer_bytes / 16);
+    skel_->rodata->saker_wakeup_ns = opts.wakeup_ns;
 }
 
 void Probe::load() {

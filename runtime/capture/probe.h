@@ -37,8 +37,11 @@ struct ProbeOptions {
     // A tgid whose syscalls the probe drops (the agent itself); 0 = none.
     uint32_t ignore_tgid = 0;
     // Wake the consumer once this many bytes are queued; 0 = ring size / 16.
-    // Below that, records wait for the consumer's poll timeout (Consumer::poll).
+    // Below that, records wait for the consumer's poll timeout (Consumer::poll)...
     uint32_t wakeup_bytes = 0;
+    // ...or until a record finds the last wakeup older than this (0: never), which bounds
+    // how long a record waits at any steady rate (alert latency) to about this much.
+    uint64_t wakeup_ns = 1000000;
 };
 
 // Summed over CPUs (drops()) or one CPU's share (drops_per_cpu()).
