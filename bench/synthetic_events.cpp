@@ -193,6 +193,7 @@ void SyntheticEvent::set_int(uint16_t field, int64_t v, const std::string* arg) 
     Entry& e = slot(field, arg);
     e.kind = static_cast<uint8_t>((e.kind & kHasArg) | uint8_t(ValueKind::Int));
     e.i = v;
+    dirty_ = true; // the published hot values
 }
 
 void SyntheticEvent::set_str(uint16_t field, std::string_view v, const std::string* arg) {
@@ -290,6 +291,17 @@ void SyntheticEvent::materialize() {
             dense_[entries_[k].field] = static_cast<uint8_t>(k + 1);
     }
     dirty_ = false;
+    static const std::array<uint16_t, kHotFieldCount> hot_ids = [] {
+        std::array<uint16_t, kHotFieldCount> ids{};
+        for (size_t h = 0; h < kHotFieldCount; ++h)
+            ids[h] = id_of(kHotFieldNames[h]);
+        return ids;
+    }();
+    for (size_t h = 0; h < kHotFieldCount; ++h) {
+        FieldRequest r;
+        r.field = hot_ids[h];
+        extract(r, hot_[h]);
+    }
 }
 
 Value SyntheticEvent::value_of(const Entry& e) {

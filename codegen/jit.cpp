@@ -16,6 +16,7 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
 
+#include <bit>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -241,13 +242,13 @@ std::unique_ptr<JitEngine> JitEngine::create(const Ruleset& rules, const EngineO
         }
         return addr->toPtr<EntryFn>();
     };
-    e->generic_ = lookup(entry_name(e->plan_->generic));
-    if (!e->generic_) return nullptr;
+    e->generic_ = {lookup(entry_name(e->plan_->generic)), e->plan_->generic.hot_wanted};
+    if (!e->generic_.fn) return nullptr;
     e->by_type_.assign(known_event_types().size(), e->generic_);
     for (const auto& tp : e->plan_->types) {
         EntryFn fn = lookup(entry_name(tp));
         if (!fn) return nullptr;
-        e->by_type_[tp.type] = fn;
+        e->by_type_[tp.type] = {fn, tp.hot_wanted};
     }
     e->slots_.resize(e->plan_->slots.size());
     e->ctx_.slots = e->slots_.data();
@@ -255,6 +256,15 @@ std::unique_ptr<JitEngine> JitEngine::create(const Ruleset& rules, const EngineO
     e->ctx_.table = &e->plan_->slots;
     e->ctx_.scratch = &e->scratch_;
     return e;
+}
+
+const Value* JitEngine::extract_hot(FieldSource& source, uint64_t wanted) {
+    for (uint64_t w = wanted; w; w &= w - 1) {
+        auto h = static_cast<size_t>(std::countr_zero(w));
+        own_hot_[h] = Value{};
+        source.extract(plan_->hot_requests[h], own_hot_[h]);
+    }
+    return own_hot_.data();
 }
 
 static bool dump(const Ruleset& rules, const std::string& only_rule, int opt, bool assembly,

@@ -12,6 +12,7 @@
 #include "codegen/engine.h"
 #include "codegen/plan.h"
 
+#include <array>
 #include <memory>
 #include <string>
 
@@ -32,28 +33,40 @@ class JitEngine final : public RuleEngine {
     // UBSan's -fsanitize=function checks an indirect call by reading a signature stored just
     // before the callee; JIT-compiled code has none (and may start a page), so the check is
     // off for this one call site.
-    __attribute__((no_sanitize("function"))) uint32_t evaluate(uint32_t evt_type,
-                                                                FieldSource& source,
-                                                                uint32_t* out,
-                                                                uint32_t max) override {
+    __attribute__((no_sanitize("function"))) uint32_t
+    evaluate(uint32_t evt_type, FieldSource& source, uint32_t* out, uint32_t max) override {
         ctx_.source = &source;
         ctx_.next_event(evt_type);
         scratch_.clear();
-        EntryFn fn = evt_type < by_type_.size() ? by_type_[evt_type] : generic_;
-        return fn(&ctx_, out, max);
+        const Entry& entry = evt_type < by_type_.size() ? by_type_[evt_type] : generic_;
+        if (entry.hot_wanted) {
+            ctx_.hot = source.hot_values(entry.hot_wanted);
+            if (!ctx_.hot) ctx_.hot = extract_hot(source, entry.hot_wanted);
+        }
+        return entry.fn(&ctx_, out, max);
     }
 
     bool loaded_from_cache() const { return from_cache_; }
 
   private:
+    // An event type's compiled function and the hot fields it may load.
+    struct Entry {
+        EntryFn fn = nullptr;
+        uint64_t hot_wanted = 0;
+    };
+
     JitEngine() = default;
+    // For a source that does not publish hot values: the wanted ones, extracted here.
+    const Value* extract_hot(FieldSource& source, uint64_t wanted);
+
     std::unique_ptr<CompilePlan> plan_;
     std::unique_ptr<llvm::orc::LLJIT> jit_;
     std::vector<Slot> slots_;
     sem::Scratch scratch_;
     EvalContext ctx_;
-    std::vector<EntryFn> by_type_;
-    EntryFn generic_ = nullptr;
+    std::vector<Entry> by_type_;
+    Entry generic_;
+    std::array<Value, kHotFieldCount> own_hot_{};
     bool from_cache_ = false;
 };
 

@@ -26,6 +26,7 @@ using llvm::Value;
 constexpr uint64_t kCtxGeneration = offsetof(EvalContext, generation);
 constexpr uint64_t kCtxSlots = offsetof(EvalContext, slots);
 constexpr uint64_t kCtxConsts = offsetof(EvalContext, consts);
+constexpr uint64_t kCtxHot = offsetof(EvalContext, hot);
 constexpr uint64_t kSlotSize = sizeof(Slot);
 constexpr uint64_t kSlotValue = offsetof(Slot, value);
 
@@ -109,6 +110,16 @@ class Lowering {
         return b_.CreateLoad(ptr(), byte_ptr(table, index * sizeof(void*)), "obj");
     }
 
+    // The address of the slot's Value for the current event: a hot field's entry in ctx->hot,
+    // or the slot, fetched first if this event has not yet.
+    Value* value_of_slot(uint32_t s) {
+        if (int h = plan_.slots.at(s).hot; h >= 0) {
+            Value* hot = b_.CreateLoad(ptr(), byte_ptr(ctx_arg_, kCtxHot), "hot");
+            return byte_ptr(hot, static_cast<uint64_t>(h) * sizeof(saker::Value));
+        }
+        return byte_ptr(slot(s), kSlotValue);
+    }
+
     // The slot's address, with its value fetched for the current event.
     Value* slot(uint32_t s) {
         Value* slots = b_.CreateLoad(ptr(), byte_ptr(ctx_arg_, kCtxSlots), "slots");
@@ -132,8 +143,7 @@ class Lowering {
         Value* ptr;
     };
 
-    Loaded load_value(Value* sp) {
-        Value* v = byte_ptr(sp, kSlotValue);
+    Loaded load_value(Value* v) {
         Loaded l;
         l.kind = b_.CreateLoad(i8(), byte_ptr(v, offsetof(saker::Value, kind)), "kind");
         l.len = b_.CreateZExt(b_.CreateLoad(i32(), byte_ptr(v, offsetof(saker::Value, len))), i64(),
@@ -259,8 +269,7 @@ class Lowering {
     }
 
     Value* trie_group(const OrGroup& g) {
-        Value* sp = slot(g.lhs_slot);
-        Loaded v = load_value(sp);
+        Loaded v = load_value(value_of_slot(g.lhs_slot));
         return guarded(v, ValueKind::Str, [&] {
             return b_.CreateCall(trie_, {const_object(g.const_index), v.ptr, v.len});
         });
@@ -291,18 +300,17 @@ class Lowering {
     Value* compare(const Expr& e) {
         const CompareInfo& info = plan_.compares.at(&e);
         if (info.strategy == Strategy::Generic) return generic(info);
-        Value* sp = slot(info.lhs_slot);
-        Loaded v = load_value(sp);
+        Loaded v = load_value(value_of_slot(info.lhs_slot));
         if (info.strategy == Strategy::Exists) return b_.CreateICmpNE(v.kind, b_.getInt8(0));
-        // A list value (an ancestor chain, an either-side address) takes the general path.
+        if (!plan_.slots.at(info.lhs_slot).may_list) return specialized(e, info, v);
+        // A list value (an ancestor chain, both ends of a socket): some item must hold.
         BasicBlock* list = block("list");
         BasicBlock* scalar = block("scalar");
         BasicBlock* join = block("cmp.join");
         b_.CreateCondBr(b_.CreateICmpEQ(v.kind, b_.getInt8(static_cast<uint8_t>(ValueKind::List))),
                         list, scalar);
         b_.SetInsertPoint(list);
-        Value* lr = b_.CreateCall(generic_, {ctx_arg_, b_.getInt32(info.fallback_const),
-                                             b_.getInt32(info.lhs_slot), b_.getInt32(UINT32_MAX)});
+        Value* lr = any_item(e, info, v);
         BasicBlock* list_end = b_.GetInsertBlock();
         b_.CreateBr(join);
         b_.SetInsertPoint(scalar);
@@ -314,6 +322,35 @@ class Lowering {
         phi->addIncoming(lr, list_end);
         phi->addIncoming(sr, scalar_end);
         return phi;
+    }
+
+    // A loop over the items of a List value: true as soon as one satisfies the comparison
+    // (semantics.h: a list from a non-list field), false for an empty list.
+    Value* any_item(const Expr& e, const CompareInfo& info, const Loaded& list) {
+        BasicBlock* from = b_.GetInsertBlock();
+        BasicBlock* head = block("items.head");
+        BasicBlock* body = block("items.body");
+        BasicBlock* next = block("items.next");
+        BasicBlock* done = block("items.done");
+        b_.CreateBr(head);
+        b_.SetInsertPoint(head);
+        llvm::PHINode* i = b_.CreatePHI(i64(), 2, "item");
+        i->addIncoming(b_.getInt64(0), from);
+        b_.CreateCondBr(b_.CreateICmpULT(i, list.len), body, done);
+        b_.SetInsertPoint(body);
+        Value* item = b_.CreateInBoundsGEP(i8(), list.ptr,
+                                           b_.CreateMul(i, b_.getInt64(sizeof(saker::Value))));
+        Value* hit = specialized(e, info, load_value(item));
+        BasicBlock* body_end = b_.GetInsertBlock();
+        b_.CreateCondBr(hit, done, next);
+        b_.SetInsertPoint(next);
+        i->addIncoming(b_.CreateAdd(i, b_.getInt64(1)), next);
+        b_.CreateBr(head);
+        b_.SetInsertPoint(done);
+        auto result = b_.CreatePHI(i1(), 2);
+        result->addIncoming(b_.getFalse(), head);
+        result->addIncoming(b_.getTrue(), body_end);
+        return result;
     }
 
     Value* specialized(const Expr& e, const CompareInfo& info, const Loaded& v) {

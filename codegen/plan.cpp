@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <stdexcept>
 
 namespace saker {
 
@@ -30,6 +31,10 @@ uint32_t SlotTable::intern(const Operand& op) {
         auto [p, ec] = std::from_chars(op.arg.data(), op.arg.data() + op.arg.size(), idx);
         d->request.index =
             op.has_arg && ec == std::errc() && p == op.arg.data() + op.arg.size() ? idx : -1;
+        d->may_list = yields_list(op.info->name, op.info->is_list(), op.has_arg);
+        if (!op.has_arg)
+            for (size_t h = 0; h < kHotFieldCount; ++h)
+                if (kHotFieldNames[h] == op.info->name) d->hot = static_cast<int>(h);
         break;
     }
     case Operand::Kind::Literal:
@@ -38,11 +43,13 @@ uint32_t SlotTable::intern(const Operand& op) {
         break;
     case Operand::Kind::List:
         d->kind = SlotDesc::Kind::ListOf;
+        d->may_list = true;
         for (const auto& item : op.items)
             d->children.push_back(intern(item));
         break;
     case Operand::Kind::Transformed:
         d->kind = SlotDesc::Kind::Transform;
+        d->may_list = true; // a transformer of a list may give one
         d->op = &op;
         for (const auto& a : op.args)
             d->children.push_back(intern(a));
@@ -228,6 +235,7 @@ class Planner {
     explicit Planner(CompilePlan& plan) : plan_(plan) {}
 
     void plan_type(TypePlan& tp) {
+        tp_ = &tp;
         std::unordered_map<std::string, std::vector<const Expr*>> seen;
         for (auto& [idx, cond] : tp.rules) {
             ast::for_each_node(*cond, [&](const Expr& n) {
@@ -253,7 +261,13 @@ class Planner {
 
   private:
     CompilePlan& plan_;
+    TypePlan* tp_ = nullptr;
     std::unordered_map<const Expr*, size_t> order_;
+
+    // Generated code reads this slot inline: if it is a hot field, the type wants it loaded.
+    void want_hot(uint32_t slot) {
+        if (int h = plan_.slots.at(slot).hot; h >= 0) tp_->hot_wanted |= uint64_t{1} << h;
+    }
 
     uint32_t new_const(ConstObject obj) {
         plan_.consts.push_back(std::move(obj));
@@ -264,11 +278,7 @@ class Planner {
         order_.emplace(&e, order_.size());
         if (e.kind == Expr::Kind::Compare) {
             CompareInfo info = classify(e);
-            if (info.strategy != Strategy::Generic && info.strategy != Strategy::Exists) {
-                ConstObject obj;
-                obj.compare = &e;
-                info.fallback_const = new_const(std::move(obj));
-            }
+            if (info.strategy != Strategy::Generic) want_hot(info.lhs_slot);
             plan_.compares[&e] = info;
             return;
         }
@@ -291,6 +301,7 @@ class Planner {
             const Expr& c = *e.children[i];
             if (!is_plain_string_literal_test(c, CmpOp::StartsWith)) continue;
             uint32_t s = plan_.slots.intern(c.lhs);
+            if (plan_.slots.at(s).may_list) continue; // a list must be tested item by item
             if (!by_slot.count(s)) order.push_back(s);
             by_slot[s].push_back(i);
         }
@@ -303,6 +314,7 @@ class Planner {
             ConstObject obj;
             obj.trie = std::make_unique<PrefixTrie>(prefixes, false);
             plan_.or_groups[&e].push_back({s, kids, new_const(std::move(obj))});
+            want_hot(s);
         }
     }
 
@@ -447,8 +459,21 @@ std::unique_ptr<CompilePlan> make_plan(const Ruleset& rules, const std::string& 
     planner.plan_type(plan->generic);
     for (const auto& c : plan->consts)
         plan->const_table.push_back(c.address());
+    for (std::string_view name : kHotFieldNames) {
+        const FieldInfo* info = FieldRegistry::instance().find(name);
+        if (!info) throw std::logic_error("hot field " + std::string(name) + " is not registered");
+        FieldRequest r;
+        r.field = info->id;
+        plan->hot_requests.push_back(r);
+    }
 
+    // What the generated code is: the lowering revision and the context layout it assumes,
+    // then the specialized conditions.
     std::string& fp = plan->fingerprint;
+    fp = "code " + std::to_string(kCodeRevision) + " hot";
+    for (std::string_view name : kHotFieldNames)
+        fp += " " + std::string(name);
+    fp += "\n";
     for (const auto* tp : [&] {
              std::vector<const TypePlan*> v;
              for (auto& t : plan->types)

@@ -3,7 +3,8 @@
 // Contract: built deterministically from a Ruleset, on every start (also when the object
 // code comes from the cache), it decides
 // - the slots: one per distinct operand (field, transformer, literal argument) of the enabled
-//   rules, with what fetching it means (SlotTable, read by the `saker_fetch` helper);
+//   rules, with what fetching it means (SlotTable, read by the `saker_fetch` helper), whether
+//   it is a hot field (loaded from ctx->hot instead) and whether its value may be a List;
 // - for each event type, the rules that can match it and their conditions specialized for
 //   that type (`evt.type` tests folded to constants, and/or/not simplified);
 // - the constant objects generated code reaches through `ctx->consts` (string sets, prefix
@@ -31,6 +32,8 @@ struct SlotDesc {
     std::string text;                 // Literal
     const ast::Operand* op = nullptr; // Transform: the operand (transform kind, selector)
     std::vector<uint32_t> children;   // ListOf items, Transform arguments
+    int hot = -1;                     // Field: its HotField, read from ctx->hot, or -1
+    bool may_list = false;            // its value may be a List (eval_context.h: yields_list)
 };
 
 class SlotTable {
@@ -122,7 +125,6 @@ struct CompareInfo {
     uint32_t lhs_slot = 0;
     uint32_t rhs_slot = UINT32_MAX; // field-like right side
     uint32_t const_index = UINT32_MAX;
-    uint32_t fallback_const = UINT32_MAX; // generic comparison for list values (inline paths)
 };
 
 // Children of one `or` that test the same string operand with startswith (or =) against
@@ -139,6 +141,7 @@ struct TypePlan {
     // Subtrees that occur more than once among this type's rules: computed once per event.
     std::unordered_map<const ast::Expr*, uint32_t> memo_of;
     uint32_t memo_count = 0;
+    uint64_t hot_wanted = 0; // bit h: generated code may load HotField h
 };
 
 struct CompilePlan {
@@ -149,6 +152,7 @@ struct CompilePlan {
     std::vector<const void*> const_table; // addresses, as generated code sees them
     std::unordered_map<const ast::Expr*, CompareInfo> compares;
     std::unordered_map<const ast::Expr*, std::vector<OrGroup>> or_groups;
+    std::vector<FieldRequest> hot_requests; // by HotField: what extracting each one means
 
     const CompareInfo& compare(const ast::Expr* e) const { return compares.at(e); }
     std::string fingerprint; // text that identifies the generated code (cache key)
@@ -157,6 +161,8 @@ struct CompilePlan {
 // `only_rule`: restrict the plan to one rule (IR/asm dumps).
 std::unique_ptr<CompilePlan> make_plan(const Ruleset& rules, const std::string& only_rule = {});
 
+// Bumped whenever lowering changes what the same plan compiles to (part of the cache key).
+constexpr int kCodeRevision = 2;
 // Strings at or below this many items are matched inline (length switch), above with a set.
 constexpr size_t kInlineStringList = 8;
 // An `or` with at least this many same-operand startswith tests becomes one trie lookup.

@@ -12,6 +12,16 @@
 //   A slot is valid for the current event iff `slot.generation == ctx.generation`, so a value
 //   extracted once is never extracted again for the next rule, and starting a new event costs
 //   one increment.
+// - Hot fields (`SAKER_HOT_FIELDS`: the argument-less fields the upstream rules read on most
+//   events) skip the slots: generated code loads them straight from `ctx.hot`, an array of
+//   `Value` indexed by `HotField`, at offset `HotField * 24`. The engine fills `ctx.hot` once per
+//   event from `FieldSource::hot_values(wanted)`, where `wanted` has bit `h` set for every hot
+//   field the event type's rules may read; a source that does not publish them returns nullptr
+//   and the engine extracts the wanted ones itself.
+// - A field's value is a List only for list fields (FieldInfo::is_list), the ancestor fields
+//   without an index (`proc.aname`, `proc.apid`, `proc.aexe`, `proc.aexepath`,
+//   `proc.acmdline`) and the either-end socket fields `fd.ip`, `fd.net`, `fd.port`
+//   (`yields_list`); generated code only checks for lists where one can occur.
 // - `FieldSource` is how values enter: the runtime implements it over its thread/fd/container
 //   state; tests and benchmarks implement it over generated events.
 #pragma once
@@ -61,11 +71,63 @@ struct FieldRequest {
     std::string_view key; // the argument as written (`HOME`, `flags`, `2`)
 };
 
+// The hot fields, in `HotField` order. Each must be cheap for every source to answer (a load or
+// a view into state the event already has: no lookup, no copy), and take no argument.
+#define SAKER_HOT_FIELDS(X)                                                                        \
+    X(EvtIsOpenRead, "evt.is_open_read")                                                           \
+    X(EvtIsOpenWrite, "evt.is_open_write")                                                         \
+    X(EvtRawres, "evt.rawres")                                                                     \
+    X(EvtNum, "evt.num")                                                                           \
+    X(FdNum, "fd.num")                                                                             \
+    X(FdTypechar, "fd.typechar")                                                                   \
+    X(FdName, "fd.name")                                                                           \
+    X(FdNameraw, "fd.nameraw")                                                                     \
+    X(FdDirectory, "fd.directory")                                                                 \
+    X(FdFilename, "fd.filename")                                                                   \
+    X(ProcName, "proc.name")                                                                       \
+    X(ProcExe, "proc.exe")                                                                         \
+    X(ProcCwd, "proc.cwd")                                                                         \
+    X(ProcIsExeFromMemfd, "proc.is_exe_from_memfd")                                                \
+    X(ContainerId, "container.id")                                                                 \
+    X(UserUid, "user.uid")
+
+enum class HotField : uint8_t {
+#define SAKER_HOT_ENUM(id, name) id,
+    SAKER_HOT_FIELDS(SAKER_HOT_ENUM)
+#undef SAKER_HOT_ENUM
+        Count
+};
+constexpr size_t kHotFieldCount = static_cast<size_t>(HotField::Count);
+static_assert(kHotFieldCount <= 64, "hot fields are selected by a 64-bit mask");
+
+inline constexpr std::string_view kHotFieldNames[kHotFieldCount] = {
+#define SAKER_HOT_NAME(id, name) name,
+    SAKER_HOT_FIELDS(SAKER_HOT_NAME)
+#undef SAKER_HOT_NAME
+};
+
+// Whether a field may yield a List (see the contract above); `is_list` is FieldInfo::is_list().
+inline bool yields_list(std::string_view field, bool is_list, bool has_arg) {
+    if (is_list) return true;
+    if (has_arg) return false;
+    return field == "proc.aname" || field == "proc.apid" || field == "proc.aexe" ||
+           field == "proc.aexepath" || field == "proc.acmdline" || field == "fd.ip" ||
+           field == "fd.net" || field == "fd.port";
+}
+
 class FieldSource {
   public:
     virtual ~FieldSource() = default;
     // Fills `out` with the field's value for the current event, or leaves it Absent.
     virtual void extract(const FieldRequest& request, Value& out) = 0;
+    // The current event's hot values, indexed by HotField: every entry whose bit is set in
+    // `wanted` holds exactly what extract() answers for that field (no argument), valid as long
+    // as extracted values are. Others may hold anything. nullptr: the source does not publish
+    // them (the engine then extracts the wanted ones).
+    virtual const Value* hot_values(uint64_t wanted) {
+        (void)wanted;
+        return nullptr;
+    }
 };
 
 class SlotTable; // codegen: what each slot holds (a field, or a transformer of other slots)
@@ -78,7 +140,8 @@ struct EvalContext {
     const void* const* consts = nullptr; // constant objects (sets, tries, matchers) by index
     FieldSource* source = nullptr;
     const SlotTable* table = nullptr;
-    void* scratch = nullptr; // per-context storage for transformer results
+    void* scratch = nullptr;    // per-context storage for transformer results
+    const Value* hot = nullptr; // the event's hot values, indexed by HotField
 
     void next_event(uint32_t type) {
         evt_type = type;
@@ -89,5 +152,6 @@ static_assert(offsetof(EvalContext, evt_type) == 0);
 static_assert(offsetof(EvalContext, generation) == 8);
 static_assert(offsetof(EvalContext, slots) == 16);
 static_assert(offsetof(EvalContext, consts) == 24);
+static_assert(offsetof(EvalContext, hot) == 56);
 
 } // namespace saker
