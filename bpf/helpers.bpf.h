@@ -68,21 +68,23 @@ static __always_inline struct saker_drop_counters* counters(void) {
 
 /* tp_btf sys_exit hands us the user pt_regs; the argument registers are never
  * written by the syscall path (only ax gets the return value), so reading the
- * args at exit is the same as at enter. */
+ * args at exit is the same as at enter. regs is a BTF pointer: plain loads
+ * (CO-RE relocated, fault-guarded by the verifier) instead of a
+ * bpf_probe_read_kernel() call per register. */
 static __always_inline __u64 sys_arg(struct pt_regs* regs, int i) {
     switch (i) {
     case 0:
-        return BPF_CORE_READ(regs, di);
+        return regs->di;
     case 1:
-        return BPF_CORE_READ(regs, si);
+        return regs->si;
     case 2:
-        return BPF_CORE_READ(regs, dx);
+        return regs->dx;
     case 3:
-        return BPF_CORE_READ(regs, r10);
+        return regs->r10;
     case 4:
-        return BPF_CORE_READ(regs, r8);
+        return regs->r8;
     case 5:
-        return BPF_CORE_READ(regs, r9);
+        return regs->r9;
     }
     return 0;
 }
@@ -106,7 +108,7 @@ static __always_inline void ev_begin(struct saker_scratch* s, __u16 type, __u32 
     h->ts_ns = bpf_ktime_get_boot_ns();
     h->tid = (__u32)pid_tgid;
     h->pid = pid_tgid >> 32;
-    h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+    h->ppid = t->real_parent->tgid; /* BTF pointers: direct loads, no helper calls */
     h->type = type;
     h->nparams = 0;
     h->ret = ret;
@@ -288,12 +290,13 @@ static __always_inline void put_user_argv(struct saker_scratch* s, const char* c
 
 static __always_inline struct file* fd_file(long fd) {
     struct task_struct* t = bpf_get_current_task_btf();
-    struct fdtable* fdt = BPF_CORE_READ(t, files, fdt);
+    struct files_struct* files = t->files; /* BTF pointers: direct loads */
+    struct fdtable* fdt = files ? files->fdt : NULL;
     struct file** fds;
     struct file* f = NULL;
 
-    if (fd < 0 || !fdt || (__u64)fd >= BPF_CORE_READ(fdt, max_fds)) return NULL;
-    fds = BPF_CORE_READ(fdt, fd);
+    if (fd < 0 || !fdt || (__u64)fd >= fdt->max_fds) return NULL;
+    fds = fdt->fd; /* a pointer to pointers is a plain number to the verifier: read it */
     bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
     return f;
 }

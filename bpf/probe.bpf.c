@@ -45,7 +45,7 @@ static __always_inline int syscall_wanted(__u32 nr) {
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(saker_sys_exit, struct pt_regs* regs, long ret) {
-    __u32 nr = BPF_CORE_READ(regs, orig_ax);
+    __u32 nr = regs->orig_ax; /* a BTF pointer: a direct load */
     struct saker_scratch* s;
 
     if (nr >= SAKER_SYSCALL_TABLE_SIZE || !syscall_wanted(nr)) return 0;

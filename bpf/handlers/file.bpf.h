@@ -12,22 +12,25 @@
 SAKER_EXIT_HANDLER(h_open) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_OPEN);
     __u64 dirfd = (__u64)SAKER_AT_FDCWD, path, flags, mode, how[2] = {};
+    /* All four registers first: loads from regs and from the stack (how) must stay
+     * separate instructions, which the verifier requires and a merged switch breaks. */
+    __u64 a0 = sys_arg(regs, 0), a1 = sys_arg(regs, 1), a2 = sys_arg(regs, 2),
+          a3 = sys_arg(regs, 3);
 
     if (!s) return 0;
     switch (ev_nr(s)) {
     case SAKER_NR_open:
-        path = sys_arg(regs, 0), flags = sys_arg(regs, 1), mode = sys_arg(regs, 2);
+        path = a0, flags = a1, mode = a2;
         break;
     case SAKER_NR_creat:
-        path = sys_arg(regs, 0), flags = SAKER_O_CREAT_WRONLY_TRUNC, mode = sys_arg(regs, 1);
+        path = a0, flags = SAKER_O_CREAT_WRONLY_TRUNC, mode = a1;
         break;
     case SAKER_NR_openat2:
-        bpf_probe_read_user(how, sizeof(how), (void*)sys_arg(regs, 2)); /* open_how {flags, mode} */
-        dirfd = sys_arg(regs, 0), path = sys_arg(regs, 1), flags = how[0], mode = how[1];
+        bpf_probe_read_user(how, sizeof(how), (void*)a2); /* open_how {flags, mode} */
+        dirfd = a0, path = a1, flags = how[0], mode = how[1];
         break;
     default:
-        dirfd = sys_arg(regs, 0), path = sys_arg(regs, 1), flags = sys_arg(regs, 2),
-        mode = sys_arg(regs, 3);
+        dirfd = a0, path = a1, flags = a2, mode = a3;
         break;
     }
     put_u64(s, (__s64)(int)dirfd);
