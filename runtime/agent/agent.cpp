@@ -1,31 +1,36 @@
 #include "runtime/agent/agent.h"
 
-#include "codegen/engine.h"
-#include "frontend/frontend.h"
+#include "runtime/agent/agent_metrics.h"
+#include "runtime/agent/drop_actions.h"
+#include "runtime/agent/file_watch.h"
 #include "runtime/agent/pipeline.h"
 #include "runtime/capture/consumer.h"
 #include "runtime/capture/drop_monitor.h"
 #include "runtime/capture/features.h"
 #include "runtime/capture/probe.h"
 #include "runtime/capture/syscalls.h"
-#include "runtime/fields/event_fields.h"
-#include "runtime/output/alert.h"
-#include "runtime/state/process_table.h"
-#include "runtime/state/state_updater.h"
-#include "runtime/state/users.h"
+#include "runtime/config/config.h"
+#include "runtime/metrics/process_metrics.h"
+#include "runtime/output/outputs.h"
+#include "runtime/record/recorder.h"
+#include "runtime/web/server.h"
 #ifdef SAKER_HAVE_CONTAINERD
 #include "runtime/containers/containerd_client.h"
 #include "runtime/fields/containerd_metadata_source.h"
 #endif
 
+#include <llvm/Config/llvm-config.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <set>
+#include <thread>
 #include <unistd.h>
 
 namespace saker::agent {
@@ -53,97 +58,378 @@ std::vector<uint32_t> syscalls_for(const Ruleset& rules, const std::vector<std::
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 std::string host_name() {
+    if (const char* h = std::getenv("SAKER_HOSTNAME"); h && *h) return h; // as FALCO_HOSTNAME
     char buf[256] = {};
     gethostname(buf, sizeof buf - 1);
     return buf;
 }
 
+// What one load of the configuration yields; a reload builds a whole new one or nothing.
+struct Settings {
+    config::Config config;
+    std::vector<std::string> watched; // the config file and every rules file
+    std::vector<uint32_t> syscalls;
+    std::shared_ptr<const CompiledRules> rules;
+    std::unique_ptr<output::Outputs> outputs;
+};
+
+// A rules_files entry that is a directory stands for its .yaml/.yml files, by name (Falco).
+std::vector<std::string> expand_rules_files(const std::vector<std::string>& entries) {
+    std::vector<std::string> out;
+    for (const auto& e : entries) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(e, ec)) {
+            out.push_back(e);
+            continue;
+        }
+        std::vector<std::string> files;
+        for (const auto& f : std::filesystem::directory_iterator(e, ec))
+            if (f.is_regular_file(ec) &&
+                (f.path().extension() == ".yaml" || f.path().extension() == ".yml"))
+                files.push_back(f.path().string());
+        std::sort(files.begin(), files.end());
+        out.insert(out.end(), files.begin(), files.end());
+    }
+    return out;
+}
+
+std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string& hostname,
+                                        FILE* stdout_stream, std::string& error) {
+    auto loaded = config::load_config(req.config_path, req.overrides);
+    if (!loaded.ok()) {
+        error = loaded.render();
+        return nullptr;
+    }
+    if (!loaded.diags.all().empty()) spdlog::warn("{}", loaded.render());
+    auto s = std::make_unique<Settings>();
+    s->config = std::move(loaded.config);
+    const config::Config& c = s->config;
+
+    RulesRequest rr;
+    rr.files = expand_rules_files(!req.rules_files.empty() ? req.rules_files
+                                  : !c.rules_files.empty() ? c.rules_files
+                                                           : std::vector{req.default_rules});
+    rr.selectors = c.rules;
+    rr.min_priority = c.priority;
+    rr.engine.kind = c.engine == config::EngineKind::Jit ? EngineKind::Jit : EngineKind::Interp;
+    rr.engine.opt_level = c.jit_opt_level;
+    rr.engine.cache_dir = c.jit_cache_dir;
+    rr.append_output = c.append_output;
+    s->rules = compile_rules(rr, error);
+    if (!s->rules) return nullptr;
+
+    std::vector<std::string> unknown;
+    s->syscalls = syscalls_for(s->rules->rules, c.base_syscalls_custom_set, &unknown);
+    if (!unknown.empty()) {
+        error = "base_syscalls.custom_set names unknown syscall '" + unknown.front() + "'";
+        return nullptr;
+    }
+    s->outputs = output::Outputs::create(c, hostname, error, stdout_stream);
+    if (!s->outputs) return nullptr;
+    s->watched = rr.files;
+    if (!req.config_path.empty()) s->watched.push_back(req.config_path);
+    spdlog::info("loaded {} rules ({} enabled) from {} file(s)", s->rules->rules.rules.size(),
+                 s->rules->rules.enabled_count(), rr.files.size());
+    return s;
+}
+
+void configure_logging(const config::Config& c) {
+    std::vector<spdlog::sink_ptr> sinks;
+    if (c.log_stderr) sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    if (c.log_syslog)
+        sinks.push_back(
+            std::make_shared<spdlog::sinks::syslog_sink_mt>("saker", LOG_PID, LOG_USER, false));
+    auto logger = std::make_shared<spdlog::logger>("saker", sinks.begin(), sinks.end());
+    using L = spdlog::level::level_enum;
+    switch (c.log_level) {
+    case Priority::Emergency:
+    case Priority::Alert:
+    case Priority::Critical:
+        logger->set_level(L::critical);
+        break;
+    case Priority::Error:
+        logger->set_level(L::err);
+        break;
+    case Priority::Warning:
+        logger->set_level(L::warn);
+        break;
+    case Priority::Notice:
+    case Priority::Informational:
+        logger->set_level(L::info);
+        break;
+    case Priority::Debug:
+        logger->set_level(L::debug);
+        break;
+    }
+    spdlog::set_default_logger(logger);
+}
+
+PipelineOptions pipeline_options(const config::Config& c, uint64_t boot_to_epoch) {
+    PipelineOptions p;
+    p.rule_matching_all = c.rule_matching_all;
+    p.boot_to_epoch_ns = boot_to_epoch;
+    return p;
+}
+
+// Settings a reload cannot change in a running process: say so instead of ignoring them.
+void warn_restart_only(const config::Config& old, const config::Config& now) {
+    auto warn = [](const char* key) {
+        spdlog::warn("reload: a change to '{}' takes effect at the next restart", key);
+    };
+    if (old.capture_ring_buffer_bytes != now.capture_ring_buffer_bytes)
+        warn("capture.ring_buffer_bytes");
+    if (old.webserver.enabled != now.webserver.enabled ||
+        old.webserver.listen_address != now.webserver.listen_address ||
+        old.webserver.listen_port != now.webserver.listen_port ||
+        old.webserver.k8s_healthz_endpoint != now.webserver.k8s_healthz_endpoint)
+        warn("webserver");
+    if (old.containerd_sockets != now.containerd_sockets)
+        warn("container_engines.containerd.sockets");
+    if (old.watch_config_files != now.watch_config_files) warn("watch_config_files");
+}
+
+// Falco's internal alert for lost events, with Falco's rule name so pipelines that route on
+// it keep working.
+const Rule& drop_rule() {
+    static const Rule rule = [] {
+        Rule r;
+        r.name = "Falco internal: syscall event drop";
+        r.priority = Priority::Critical;
+        r.source = "syscall";
+        return r;
+    }();
+    return rule;
+}
+
+output::Alert drop_alert(const DropVerdict& v, uint64_t now_ns) {
+    output::Alert a;
+    a.rule = &drop_rule();
+    a.time_ns = now_ns;
+    a.output = "Falco internal: syscall event drop. " + std::to_string(v.n_drops) +
+               " system calls dropped in last second.";
+    a.fields["n_drops"] = v.n_drops;
+    a.fields["n_evts"] = v.n_evts;
+    return a;
+}
+
+uint64_t wall_ns() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+}
+
 } // namespace
 
-int run(const AgentOptions& o, const std::atomic<bool>& stop, AgentStats& stats,
-        std::string& error) {
-    auto compiled = compile_rules(o.rules, error);
-    if (!compiled) return 1;
-    const Ruleset& rules = compiled->rules;
-    spdlog::info("loaded {} rules ({} enabled) from {} file(s)", rules.rules.size(),
-                 rules.enabled_count(), o.rules.files.size());
+int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string& error) {
+    const std::string hostname = host_name();
+    std::unique_ptr<Settings> settings = load_settings(req, hostname, req.stdout_stream, error);
+    if (!settings) return 1;
+    configure_logging(settings->config);
+    const config::Config& boot =
+        settings->config; // settings fixed at start (see warn_restart_only)
+
+    metrics::Registry registry;
+    metrics::register_process_metrics(registry);
+    registry.info("saker_build_info", "saker's version, engine and LLVM",
+                  {{"version", SAKER_VERSION}, {"llvm", LLVM_VERSION_STRING}});
+    AgentMetrics agent_metrics(registry, settings->rules->rules,
+                               std::max<unsigned>(1, std::thread::hardware_concurrency()));
+    std::unique_ptr<web::Server> server;
+    if (boot.webserver.enabled) {
+        web::ServerOptions wo;
+        wo.listen_address = boot.webserver.listen_address;
+        wo.listen_port = boot.webserver.listen_port;
+        wo.healthz_path = boot.webserver.k8s_healthz_endpoint;
+        wo.metrics_enabled = boot.webserver.prometheus_metrics_enabled || boot.metrics.enabled;
+        server = std::make_unique<web::Server>(
+            wo, web::Versions{SAKER_VERSION, SAKER_ENGINE_VERSION, LLVM_VERSION_STRING}, &registry);
+        std::string werr;
+        // Detection matters more than the health endpoint: a taken port is loud, not fatal
+        // (the kubelet's probe then fails and says so).
+        if (!server->start(werr)) {
+            spdlog::error("webserver: {}", werr);
+            server.reset();
+        } else {
+            spdlog::info("webserver listening on {}:{}", wo.listen_address, server->port());
+        }
+    }
 
     if (auto report = capture::check_kernel_features(); !report.ok()) {
         error = "this host cannot run the probe:\n" + report.message();
         return 1;
     }
-    capture::ProbeOptions popts;
-    popts.ring_buffer_bytes = o.ring_buffer_bytes;
-    std::vector<std::string> unknown;
-    popts.syscalls = syscalls_for(rules, o.base_syscalls, &unknown);
-    if (!unknown.empty()) {
-        error = "base_syscalls names unknown syscall '" + unknown.front() + "'";
-        return 1;
-    }
-    popts.ignore_tgid = static_cast<uint32_t>(getpid());
+
+    fields::ContainerMetadataSource* metadata = nullptr;
 #ifdef SAKER_HAVE_CONTAINERD
     // Declared before the pipeline so they outlive it; the client's worker does the I/O.
     std::unique_ptr<containers::ContainerdClient> containerd;
     std::unique_ptr<fields::ContainerdMetadataSource> container_meta;
-    if (!o.containerd_socket.empty()) {
+    for (const auto& socket : boot.containerd_sockets) {
         std::error_code ec;
-        if (std::filesystem::exists(o.containerd_socket, ec)) {
-            containers::ContainerdClientOptions copts;
-            copts.socket_path = o.containerd_socket;
-            containerd = std::make_unique<containers::ContainerdClient>(copts);
-            container_meta = std::make_unique<fields::ContainerdMetadataSource>(*containerd);
-            containerd->start();
-            spdlog::info("container metadata from containerd at {}", o.containerd_socket);
-        } else {
-            spdlog::info("no containerd socket at {}: container metadata disabled",
-                         o.containerd_socket);
-        }
+        if (socket.empty() || !std::filesystem::exists(socket, ec)) continue;
+        containers::ContainerdClientOptions copts;
+        copts.socket_path = socket;
+        containerd = std::make_unique<containers::ContainerdClient>(copts);
+        container_meta = std::make_unique<fields::ContainerdMetadataSource>(*containerd);
+        containerd->start();
+        metadata = container_meta.get();
+        spdlog::info("container metadata from containerd at {}", socket);
+        break;
     }
-    fields::ContainerMetadataSource* metadata = container_meta.get();
-#else
-    if (!o.containerd_socket.empty() && o.containerd_socket != AgentOptions{}.containerd_socket)
-        spdlog::warn("built without containerd support: ignoring socket {}", o.containerd_socket);
-    fields::ContainerMetadataSource* metadata = nullptr;
+    if (!metadata) spdlog::info("no containerd socket found: container metadata disabled");
 #endif
-    const std::string hostname = host_name();
-    auto print_alert = [&](const output::Alert& a) {
-        std::string line =
-            o.json_output ? output::format_json(a, hostname) : output::format_text(a);
-        line += '\n';
-        std::fwrite(line.data(), 1, line.size(), o.out);
-        std::fflush(o.out);
-    };
-    PipelineOptions popt;
-    popt.rule_matching_all = o.rule_matching_all;
-    popt.boot_to_epoch_ns = boot_to_epoch_now();
-    Pipeline pipeline(popt, print_alert, metadata);
-    pipeline.set_rules(compiled);
+
+    std::unique_ptr<record::Recorder> recorder;
+    const uint64_t boot_to_epoch = boot_to_epoch_now();
+    if (!req.record_path.empty()) {
+        recorder = record::Recorder::open(req.record_path, boot_to_epoch, error);
+        if (!recorder) return 1;
+        metadata = recorder->wrap(metadata);
+    }
+
+    output::Outputs* outputs = settings->outputs.get(); // replaced by reloads
+    Pipeline pipeline(
+        pipeline_options(boot, boot_to_epoch), [&](const output::Alert& a) { outputs->push(a); },
+        metadata);
+    pipeline.set_rules(settings->rules);
+    pipeline.set_metrics(agent_metrics.pipeline());
     pipeline.table().seed();
+    if (recorder) recorder->write_snapshot(pipeline.table());
+
+    int rc = 0;
     try {
+        capture::ProbeOptions popts;
+        popts.ring_buffer_bytes = boot.capture_ring_buffer_bytes;
+        popts.syscalls = settings->syscalls;
+        popts.ignore_tgid = static_cast<uint32_t>(getpid());
         capture::Probe probe(popts);
-        capture::Consumer consumer(probe, [&](const capture::Event& ev) { pipeline.on_event(ev); });
+        capture::Consumer consumer(probe, [&](const capture::Event& ev) {
+            pipeline.on_event(ev);
+            if (recorder) recorder->on_event(ev);
+        });
         spdlog::info("probe attached: {} syscalls captured", popts.syscalls.size());
-        capture::DropMonitor drops(probe); // logs losses at a bounded rate
-        auto start = std::chrono::steady_clock::now();
-        while (!stop.load(std::memory_order_relaxed)) {
+        capture::DropMonitor drop_log(probe); // logs losses at a bounded rate
+        DropActions drop_policy(boot.syscall_event_drops);
+        if (server) server->set_ready(true);
+
+        std::unique_ptr<FileWatch> watch;
+        if (boot.watch_config_files) watch = std::make_unique<FileWatch>(settings->watched);
+        std::future<std::unique_ptr<Settings>> pending; // a reload being built
+        std::string pending_error;
+        bool reload_again = false;
+
+        auto start = Clock::now();
+        auto next_second = start + std::chrono::seconds(1);
+        while (!signals.stop.load(std::memory_order_relaxed)) {
             consumer.poll(100);
-            drops.tick();
-            if (o.duration_s > 0 &&
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >=
-                    o.duration_s)
+            drop_log.tick();
+            auto now = Clock::now();
+
+            if (now >= next_second) {
+                next_second = now + std::chrono::seconds(1);
+                auto totals = probe.drops();
+                if (auto v = drop_policy.tick(totals.events, totals.ringbuf_full)) {
+                    if (v->log)
+                        spdlog::critical("syscall event drop: {} of {} events lost in the last "
+                                         "second",
+                                         v->n_drops, v->n_evts);
+                    if (v->alert) outputs->push(drop_alert(*v, wall_ns()));
+                    if (v->exit) {
+                        error = "syscall_event_drops: exiting after " + std::to_string(v->n_drops) +
+                                " events were lost";
+                        rc = 1;
+                        break;
+                    }
+                }
+                agent_metrics.publish({probe.drops_per_cpu(), consumer.malformed(),
+                                       pipeline.table().size(), outputs->stats()});
+            }
+
+            if (signals.reopen.exchange(false)) {
+                spdlog::info("SIGUSR1: reopening file outputs");
+                outputs->reopen();
+            }
+            bool want_reload = signals.reload.exchange(false);
+            if (watch && watch->changed()) {
+                spdlog::info("a watched configuration or rules file changed");
+                want_reload = true;
+            }
+            if (want_reload) {
+                if (pending.valid()) {
+                    reload_again = true; // a file changed while compiling: build once more
+                } else {
+                    spdlog::info("reloading configuration and rules");
+                    pending = std::async(std::launch::async, [&] {
+                        return load_settings(req, hostname, req.stdout_stream, pending_error);
+                    });
+                }
+            }
+            if (pending.valid() &&
+                pending.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+                std::unique_ptr<Settings> fresh = pending.get();
+                if (!fresh) {
+                    ++stats.failed_reloads;
+                    agent_metrics.reloaded(false);
+                    spdlog::error("reload failed, the previous rules keep running:\n{}",
+                                  pending_error);
+                } else {
+                    ++stats.reloads;
+                    agent_metrics.reloaded(true);
+                    warn_restart_only(boot, fresh->config);
+                    std::set<uint32_t> before(settings->syscalls.begin(), settings->syscalls.end());
+                    std::set<uint32_t> after(fresh->syscalls.begin(), fresh->syscalls.end());
+                    for (uint32_t nr : after)
+                        if (!before.count(nr)) probe.set_interest(nr, true);
+                    for (uint32_t nr : before)
+                        if (!after.count(nr)) probe.set_interest(nr, false);
+                    pipeline.set_rules(fresh->rules);
+                    pipeline.set_options(pipeline_options(fresh->config, boot_to_epoch));
+                    agent_metrics.rules_changed(fresh->rules->rules);
+                    configure_logging(fresh->config);
+                    std::swap(settings, fresh); // `fresh` now holds the old set
+                    outputs = settings->outputs.get();
+                    fresh->outputs->stop(std::chrono::seconds(2));
+                    if (boot.watch_config_files && fresh->watched != settings->watched)
+                        watch = std::make_unique<FileWatch>(settings->watched);
+                    spdlog::info("reload done: {} rules enabled",
+                                 settings->rules->rules.enabled_count());
+                }
+                if (reload_again) {
+                    reload_again = false;
+                    signals.reload.store(true);
+                }
+            }
+
+            if (req.duration_s > 0 &&
+                std::chrono::duration<double>(now - start).count() >= req.duration_s)
                 break;
         }
-        stats.events = pipeline.stats().events;
-        stats.alerts = pipeline.stats().alerts;
+        if (server) server->set_ready(false);
+        if (pending.valid()) pending.wait(); // never leave a compile running past its inputs
         stats.malformed = consumer.malformed();
         stats.ringbuf_drops = probe.drops().ringbuf_full;
     } catch (const std::exception& e) {
         error = e.what();
         return 1;
     }
-    spdlog::info("stopped: {} events, {} alerts, {} ring-buffer drops, {} malformed records",
-                 stats.events, stats.alerts, stats.ringbuf_drops, stats.malformed);
+    stats.events = pipeline.stats().events;
+    stats.alerts = pipeline.stats().alerts;
+    if (server) server->stop();
+    outputs->stop(std::chrono::seconds(5));
+    if (recorder) {
+        std::string rerr;
+        if (!recorder->close(rerr)) spdlog::error("record: {}", rerr);
+    }
+    spdlog::info("stopped: {} events, {} alerts, {} ring-buffer drops, {} malformed records, "
+                 "{} reloads ({} failed)",
+                 stats.events, stats.alerts, stats.ringbuf_drops, stats.malformed, stats.reloads,
+                 stats.failed_reloads);
+    for (const auto& s : settings->outputs->stats())
+        if (s.dropped || s.failed)
+            spdlog::warn("output {}: {} alerts dropped, {} failed", s.name, s.dropped, s.failed);
 #ifdef SAKER_HAVE_CONTAINERD
     if (containerd) {
         auto cs = containerd->stats();
@@ -153,7 +439,7 @@ int run(const AgentOptions& o, const std::atomic<bool>& stop, AgentStats& stats,
                      cs.dropped);
     }
 #endif
-    return 0;
+    return rc;
 }
 
 } // namespace saker::agent

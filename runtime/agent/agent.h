@@ -1,11 +1,19 @@
-// The agent: the live pipeline from probe to alert.
+// The agent: `saker run`, the live pipeline from probe to alert, and its operations.
 //
-// Contract: `run` loads and compiles the rules, seeds the process table from /proc, loads the
-// probe with the syscalls the rules and the state need, then on one thread polls the ring
-// buffer and, for each event, updates the state, evaluates the rules for the event's type and
-// writes an alert line per match (text or Falco JSON) to stdout, until `stop` is set (SIGINT,
-// SIGTERM) or the duration runs out. On the way out it logs the final counters. Errors that
-// prevent starting (rules, probe) are returned as a message; nothing is thrown out.
+// Contract:
+// - `run` loads the configuration (a file and `-o` overrides, Falco's keys), compiles the
+//   rules, starts the outputs and the webserver, seeds the process table from /proc, loads the
+//   probe with the syscalls the rules and the state need, marks itself healthy, then on one
+//   thread polls the ring buffer and, for each event, updates the state, evaluates the rules
+//   and queues an alert per match for every output. It runs until `signals.stop` (SIGINT,
+//   SIGTERM), the duration, or a drop policy's `exit` action; on the way out it drains the
+//   outputs and logs the final counters.
+// - `signals.reload` (SIGHUP) or a change to a watched file (watch_config_files) reloads the
+//   configuration and the rules on a background thread; the event thread swaps the new set in
+//   between events. A reload that fails is logged with file:line:col and changes nothing.
+//   `signals.reopen` (SIGUSR1) reopens file outputs (log rotation).
+// - Errors that prevent starting (config, rules, probe, outputs) are returned as a message;
+//   nothing is thrown out.
 #pragma once
 
 #include "runtime/agent/compiled_rules.h"
@@ -18,17 +26,20 @@
 
 namespace saker::agent {
 
-struct AgentOptions {
-    RulesRequest rules; // files, selectors, minimum priority, engine, appended output
-    bool json_output = false;
-    bool rule_matching_all = false; // Falco's rule_matching: all (default: first)
-    double duration_s = 0;          // 0: until stopped
-    size_t ring_buffer_bytes = 8u << 20;
-    std::vector<std::string> base_syscalls; // Falco's base_syscalls.custom_set: captured too
-    // containerd's API socket for container.name/image and k8s.* (Falco's
-    // container_engines.containerd.sockets); "" disables, a missing socket is skipped.
-    std::string containerd_socket = "/run/containerd/containerd.sock";
-    FILE* out = stdout;
+struct RunRequest {
+    std::string config_path;              // -c; empty: the built-in defaults
+    std::vector<std::string> overrides;   // -o key=value, applied after the file, in order
+    std::vector<std::string> rules_files; // -r; when given, they replace `rules_files`
+    std::string default_rules;            // used when neither names any rules file
+    double duration_s = 0;                // 0: until stopped
+    std::string record_path;              // --record: also write a capture file
+    FILE* stdout_stream = stdout;         // where stdout_output writes
+};
+
+struct Signals {
+    std::atomic<bool> stop{false};
+    std::atomic<bool> reload{false};
+    std::atomic<bool> reopen{false};
 };
 
 struct AgentStats {
@@ -36,11 +47,12 @@ struct AgentStats {
     uint64_t alerts = 0;
     uint64_t malformed = 0;
     uint64_t ringbuf_drops = 0;
+    uint64_t reloads = 0, failed_reloads = 0;
 };
 
-// Returns 0 on a clean stop, or 1 with `error` set when the agent could not start.
-int run(const AgentOptions& options, const std::atomic<bool>& stop, AgentStats& stats,
-        std::string& error);
+// Returns 0 on a clean stop, or 1 with `error` set when the agent could not start or a drop
+// policy asked it to exit.
+int run(const RunRequest& request, Signals& signals, AgentStats& stats, std::string& error);
 
 // The syscalls to capture for a ruleset: those its rules' event types name (every handled one
 // if a rule matches all types), those the runtime state needs, and `extra` (base_syscalls).

@@ -38,14 +38,18 @@ void Pipeline::on_event(const capture::Event& ev) {
     if (ctx.type_name.empty() || !rules_) return; // bookkeeping records (fork) match no rule
     uint32_t type = event_type_id(ctx.type_name);
     if (type == kNoEventType) return;
+    if (metrics_.events_by_type) (*metrics_.events_by_type)[type].inc();
     fields_.set_event(ctx);
     uint32_t max = options_.rule_matching_all ? static_cast<uint32_t>(matches_.size()) : 1;
+    uint64_t started = metrics_.eval_timer ? metrics_.eval_timer->start() : 0;
     uint32_t n = rules_->engine->evaluate(type, fields_, matches_.data(), max);
+    if (metrics_.eval_timer) metrics_.eval_timer->stop(started);
     for (uint32_t i = 0; i < n; ++i) {
         const Rule& rule = rules_->rules.rules[matches_[i]];
         uint64_t t = ev.hdr.ts_ns + options_.boot_to_epoch_ns;
         output::Alert a = output::render_alert(rule, rules_->plans[matches_[i]], fields_, t);
         ++stats_.alerts;
+        if (metrics_.alerts_by_rule) (*metrics_.alerts_by_rule)[matches_[i]].inc();
         on_alert_(a);
     }
 }

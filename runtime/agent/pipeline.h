@@ -14,6 +14,7 @@
 #include "runtime/agent/compiled_rules.h"
 #include "runtime/capture/decoder.h"
 #include "runtime/fields/event_fields.h"
+#include "runtime/metrics/registry.h"
 #include "runtime/output/alert.h"
 #include "runtime/state/process_table.h"
 #include "runtime/state/state_updater.h"
@@ -29,6 +30,13 @@ namespace saker::agent {
 struct PipelineOptions {
     bool rule_matching_all = false;
     uint64_t boot_to_epoch_ns = 0;
+};
+
+// Cells the pipeline bumps per event when given (the agent's /metrics); all optional.
+struct PipelineMetrics {
+    metrics::CounterFamily* events_by_type = nullptr; // by event type id (engine.h)
+    metrics::CounterFamily* alerts_by_rule = nullptr; // by rule index
+    metrics::SampledTimer* eval_timer = nullptr;      // rule evaluation, 1 event in N
 };
 
 struct PipelineStats {
@@ -48,6 +56,7 @@ class Pipeline {
     void set_rules(std::shared_ptr<const CompiledRules> rules);
     const std::shared_ptr<const CompiledRules>& rules() const { return rules_; }
     void set_options(const PipelineOptions& options) { options_ = options; }
+    void set_metrics(const PipelineMetrics& m) { metrics_ = m; }
 
     void on_event(const capture::Event& ev);
 
@@ -66,6 +75,7 @@ class Pipeline {
     fields::EventFields fields_;
     std::vector<uint32_t> matches_;
     PipelineStats stats_;
+    PipelineMetrics metrics_;
 };
 
 // Nanoseconds to add to a CLOCK_BOOTTIME stamp to get the wall-clock time, now.

@@ -1,0 +1,108 @@
+#include "runtime/agent/agent_metrics.h"
+
+#include "runtime/capture/syscalls.h"
+
+#include <string>
+
+namespace saker::agent {
+
+namespace {
+
+std::vector<metrics::LabelValues> rule_labels(const Ruleset& rules) {
+    std::vector<metrics::LabelValues> out;
+    for (const auto& r : rules.rules)
+        out.push_back({r.name, priority_name(r.priority)});
+    return out;
+}
+
+std::vector<std::string> event_type_names() {
+    std::vector<std::string> out;
+    for (auto name : known_event_types())
+        out.emplace_back(name);
+    return out;
+}
+
+std::vector<metrics::LabelValues> drop_labels(size_t ncpus) {
+    std::vector<metrics::LabelValues> out;
+    for (size_t cpu = 0; cpu < ncpus; ++cpu)
+        for (const char* reason :
+             {"ringbuf_full", "truncated_args", "read_faults", "tail_call_miss"})
+            out.push_back({std::to_string(cpu), reason});
+    return out;
+}
+
+constexpr size_t kReasons = 4;
+
+} // namespace
+
+AgentMetrics::AgentMetrics(metrics::Registry& registry, const Ruleset& rules, size_t ncpus)
+    : registry_(registry),
+      events_by_type_(registry.counters_by("saker_events_total",
+                                           "Events evaluated, by Falco event type", "type",
+                                           event_type_names())),
+      alerts_(registry.counters("saker_alerts_total", "Alerts emitted, by rule and priority",
+                                {"rule", "priority"}, rule_labels(rules))),
+      eval_ns_(registry.histogram("saker_rule_evaluation_seconds",
+                                  "Time to evaluate the rules for one event (1 event in 64)",
+                                  metrics::exponential_bounds(25, 2, 14), 1e9)),
+      eval_timer_(eval_ns_, 64),
+      drops_(registry.counters("saker_probe_drops_total",
+                               "Events the probe lost or cut, by CPU and reason", {"cpu", "reason"},
+                               drop_labels(ncpus))),
+      malformed_(registry.counter("saker_malformed_records_total",
+                                  "Ring-buffer records that failed validation")),
+      reloads_(registry.counters_by("saker_reloads_total", "Configuration and rules reloads",
+                                    "result", {"ok", "failed"})),
+      rules_enabled_(registry.gauge("saker_rules_enabled", "Rules loaded and enabled")),
+      processes_(registry.gauge("saker_process_table_entries", "Processes in the state table")),
+      drops_seen_(ncpus) {
+    rules_enabled_.set(static_cast<double>(rules.enabled_count()));
+    auto sink_family = [this](metrics::Type type, const char* name, const char* help, auto field) {
+        registry_.collect(type, name, help, {"sink"}, [this, field](metrics::Samples& s) {
+            std::lock_guard lock(sinks_mutex_);
+            for (const auto& st : sinks_)
+                s.add({st.name}, static_cast<double>(field(st)));
+        });
+    };
+    using S = output::SinkStats;
+    sink_family(metrics::Type::Counter, "saker_output_alerts_total", "Alerts queued for a sink",
+                [](const S& s) { return s.queued; });
+    sink_family(metrics::Type::Counter, "saker_output_delivered_total", "Alerts a sink delivered",
+                [](const S& s) { return s.delivered; });
+    sink_family(metrics::Type::Counter, "saker_output_dropped_total",
+                "Alerts a sink lost (queue full or shutdown)",
+                [](const S& s) { return s.dropped; });
+    sink_family(metrics::Type::Counter, "saker_output_failed_total",
+                "Alerts a sink gave up on after errors", [](const S& s) { return s.failed; });
+    sink_family(metrics::Type::Gauge, "saker_output_queue_depth",
+                "Alerts waiting in a sink's queue", [](const S& s) { return s.depth; });
+}
+
+PipelineMetrics AgentMetrics::pipeline() {
+    return {&events_by_type_, &alerts_, &eval_timer_};
+}
+
+void AgentMetrics::rules_changed(const Ruleset& rules) {
+    alerts_.relabel(rule_labels(rules));
+    rules_enabled_.set(static_cast<double>(rules.enabled_count()));
+}
+
+void AgentMetrics::publish(const LoopTotals& t) {
+    for (size_t cpu = 0; cpu < t.drops_per_cpu.size() && cpu < drops_seen_.size(); ++cpu) {
+        const auto& now = t.drops_per_cpu[cpu];
+        auto& seen = drops_seen_[cpu];
+        const uint64_t fresh[kReasons] = {
+            now.ringbuf_full - seen.ringbuf_full, now.truncated_args - seen.truncated_args,
+            now.read_faults - seen.read_faults, now.tail_call_miss - seen.tail_call_miss};
+        for (size_t r = 0; r < kReasons; ++r)
+            if (fresh[r]) drops_[cpu * kReasons + r].inc(fresh[r]);
+        seen = now;
+    }
+    if (t.malformed > malformed_seen_) malformed_.inc(t.malformed - malformed_seen_);
+    malformed_seen_ = t.malformed;
+    processes_.set(static_cast<double>(t.processes));
+    std::lock_guard lock(sinks_mutex_);
+    sinks_ = t.sinks;
+}
+
+} // namespace saker::agent

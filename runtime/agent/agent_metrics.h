@@ -1,0 +1,57 @@
+// AgentMetrics: the agent's Prometheus families, registered once at start.
+//
+// Contract:
+// - The event thread is the only writer of every cell here (see metrics/cells.h): per-event
+//   counters go through Pipeline's PipelineMetrics; the rest is published by `publish()`,
+//   called about once a second from the agent loop with totals it read itself (probe drops,
+//   consumer counters, table sizes, output queues). Scrapes read from the web server's thread.
+// - Output sink figures are read at scrape time from a snapshot that publish() refreshes
+//   under a lock, so the scrape never touches an outputs hub a reload may be replacing.
+// - `rules_changed()` relabels the per-rule alert family after a reload (event thread).
+#pragma once
+
+#include "frontend/rules.h"
+#include "runtime/agent/pipeline.h"
+#include "runtime/capture/probe.h"
+#include "runtime/metrics/registry.h"
+#include "runtime/output/sink_worker.h"
+
+#include <mutex>
+#include <vector>
+
+namespace saker::agent {
+
+struct LoopTotals {
+    std::vector<capture::DropCounters> drops_per_cpu;
+    uint64_t malformed = 0;
+    size_t processes = 0;
+    std::vector<output::SinkStats> sinks;
+};
+
+class AgentMetrics {
+  public:
+    AgentMetrics(metrics::Registry& registry, const Ruleset& rules, size_t ncpus);
+
+    PipelineMetrics pipeline();
+    void rules_changed(const Ruleset& rules);
+    void reloaded(bool ok) { reloads_[ok ? 0 : 1].inc(); }
+    void publish(const LoopTotals& t);
+
+  private:
+    metrics::Registry& registry_;
+    metrics::CounterFamily& events_by_type_;
+    metrics::CounterFamily& alerts_;
+    metrics::Histogram& eval_ns_;
+    metrics::SampledTimer eval_timer_;
+    metrics::CounterFamily& drops_;
+    metrics::Counter& malformed_;
+    metrics::CounterFamily& reloads_;
+    metrics::Gauge& rules_enabled_;
+    metrics::Gauge& processes_;
+    std::vector<capture::DropCounters> drops_seen_;
+    uint64_t malformed_seen_ = 0;
+    std::mutex sinks_mutex_;
+    std::vector<output::SinkStats> sinks_;
+};
+
+} // namespace saker::agent
