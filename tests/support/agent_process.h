@@ -82,6 +82,9 @@ class AgentProcess {
         }
         return stop();
     }
+    void signal(int sig) const {
+        if (pid_ > 0) kill(pid_, sig);
+    }
     int stop() {
         if (pid_ <= 0) return status_;
         kill(pid_, SIGTERM);
