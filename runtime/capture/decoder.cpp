@@ -182,6 +182,21 @@ const Param* Event::param(std::string_view name) const {
     return nullptr;
 }
 
+std::optional<uint64_t> Event::u64(size_t i) const {
+    const Param* p = param(i);
+    return p ? p->u64() : std::nullopt;
+}
+
+std::optional<int64_t> Event::s64(size_t i) const {
+    const Param* p = param(i);
+    return p ? p->s64() : std::nullopt;
+}
+
+std::optional<std::string_view> Event::str(size_t i) const {
+    const Param* p = param(i);
+    return p ? p->str() : std::nullopt;
+}
+
 std::optional<uint64_t> Event::u64(std::string_view name) const {
     const Param* p = param(name);
     return p ? p->u64() : std::nullopt;

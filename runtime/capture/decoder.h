@@ -28,6 +28,24 @@ enum class EventType : uint16_t {
 #undef SAKER_X_ENUM
 };
 
+// The position of param `name` in the layout of `type` (bpf/events.h), found while compiling
+// (an unknown name does not compile): ev.u64(param_index(EventType::OPEN, "flags")) costs an
+// array access where ev.u64("flags") compares names on every event.
+consteval size_t param_index(EventType type, std::string_view name) {
+    constexpr std::string_view kLayouts[] = {
+#define SAKER_X_PARAMS(e, name, params) params,
+        SAKER_EVENT_TYPES(SAKER_X_PARAMS)
+#undef SAKER_X_PARAMS
+    };
+    std::string_view rest = kLayouts[static_cast<size_t>(type)];
+    for (size_t i = 0; !rest.empty(); i++) {
+        size_t comma = rest.find(',');
+        if (rest.substr(0, comma) == name) return i;
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    throw "param_index: no such param in this event type's layout";
+}
+
 // "open" for EventType::OPEN; "unknown" outside the table.
 std::string_view event_type_name(uint16_t type);
 // The layout's param names in wire order ({} outside the table).
@@ -59,7 +77,11 @@ struct Event {
     EventType type() const { return static_cast<EventType>(hdr.type); }
     // nullptr when the record carries fewer params than i+1.
     const Param* param(size_t i) const { return i < nparams ? &params[i] : nullptr; }
-    // By layout name (bpf/events.h X-macro), e.g. ev.param("path").
+    std::optional<uint64_t> u64(size_t i) const;
+    std::optional<int64_t> s64(size_t i) const;
+    std::optional<std::string_view> str(size_t i) const;
+    // By layout name (bpf/events.h X-macro), e.g. ev.param("path"): a name compare per param,
+    // for code off the per-event path; the hot path uses param_index().
     const Param* param(std::string_view name) const;
     std::optional<uint64_t> u64(std::string_view name) const;
     std::optional<int64_t> s64(std::string_view name) const;

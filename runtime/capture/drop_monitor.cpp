@@ -4,10 +4,14 @@
 
 namespace saker::capture {
 
-DropMonitor::DropMonitor(const Probe& probe, std::chrono::milliseconds interval)
-    : probe_(probe), interval_(interval) {}
+DropMonitor::DropMonitor(const Probe& probe, std::chrono::milliseconds interval,
+                         std::chrono::milliseconds read_every)
+    : probe_(probe), interval_(interval), read_every_(read_every) {}
 
 bool DropMonitor::tick(std::chrono::steady_clock::time_point now) {
+    if (last_read_ != std::chrono::steady_clock::time_point{} && now - last_read_ < read_every_)
+        return false;
+    last_read_ = now;
     last_ = probe_.drops();
     bool lost = last_.ringbuf_full != logged_.ringbuf_full ||
                 last_.truncated_args != logged_.truncated_args ||

@@ -1,6 +1,9 @@
 #include "runtime/capture/syscalls.h"
 
+#include "bpf/events.h"
 #include "bpf/syscalls_x86_64.h"
+
+#include <array>
 
 #include <sys/syscall.h>
 
@@ -30,9 +33,14 @@ constexpr Named kNamed[] = {
 } // namespace
 
 std::string_view syscall_name(uint32_t nr) {
-    for (const Named& n : kNamed)
-        if (n.nr == nr) return n.name;
-    return "";
+    // Indexed by number: this runs for every event (the event's Falco name).
+    static const auto by_nr = [] {
+        std::array<std::string_view, SAKER_SYSCALL_TABLE_SIZE> t{};
+        for (const Named& n : kNamed)
+            if (n.nr < t.size()) t[n.nr] = n.name;
+        return t;
+    }();
+    return nr < by_nr.size() ? by_nr[nr] : std::string_view();
 }
 
 std::optional<uint32_t> syscall_nr(std::string_view name) {

@@ -21,8 +21,10 @@ constexpr int kSockStream = 1, kSockDgram = 2, kSockRaw = 3;
 constexpr int kIpprotoIcmp = 1, kIpprotoIcmpv6 = 58;
 constexpr int kPrSetName = 15;
 
-int64_t s64_or(const capture::Event& ev, std::string_view name, int64_t dflt) {
-    return ev.s64(name).value_or(dflt);
+using capture::param_index;
+
+int64_t s64_or(const capture::Event& ev, size_t param, int64_t dflt) {
+    return ev.s64(param).value_or(dflt);
 }
 
 SockEnd end_of(const saker_sockaddr& sa) {
@@ -152,17 +154,27 @@ const EventContext& StateUpdater::apply(const capture::Event& ev) {
         on_prctl(ev);
         break;
     case EventType::MMAP:
+        on_fd_param(ev, param_index(EventType::MMAP, "fd"));
+        break;
     case EventType::SETNS:
+        on_fd_param(ev, param_index(EventType::SETNS, "fd"));
+        break;
     case EventType::MODULE:
-        on_fd_param(ev, "fd");
+        on_fd_param(ev, param_index(EventType::MODULE, "fd"));
         break;
     case EventType::CHMOD:
-    case EventType::CHOWN:
-        if (!ev.param("path") || !ev.param("path")->present()) on_fd_param(ev, "fd");
+    case EventType::CHOWN: {
+        // Both layouts start with fd,path: the same indices.
+        static_assert(param_index(EventType::CHMOD, "path") ==
+                      param_index(EventType::CHOWN, "path"));
+        static_assert(param_index(EventType::CHMOD, "fd") == param_index(EventType::CHOWN, "fd"));
+        const capture::Param* path = ev.param(param_index(EventType::CHMOD, "path"));
+        if (!path || !path->present()) on_fd_param(ev, param_index(EventType::CHMOD, "fd"));
         break;
+    }
     case EventType::GENERIC:
         if (ev.hdr.syscall_nr == SAKER_NR_read || ev.hdr.syscall_nr == SAKER_NR_write)
-            on_fd_param(ev, "a0");
+            on_fd_param(ev, param_index(EventType::GENERIC, "a0"));
         break;
     default:
         break;
@@ -199,8 +211,10 @@ void StateUpdater::on_clone(const capture::Event& ev) {
 }
 
 void StateUpdater::on_fork(const capture::Event& ev) {
-    uint32_t child_tid = static_cast<uint32_t>(ev.u64("child_tid").value_or(0));
-    uint32_t child_pid = static_cast<uint32_t>(ev.u64("child_pid").value_or(0));
+    uint32_t child_tid =
+        static_cast<uint32_t>(ev.u64(param_index(EventType::PROC_FORK, "child_tid")).value_or(0));
+    uint32_t child_pid =
+        static_cast<uint32_t>(ev.u64(param_index(EventType::PROC_FORK, "child_pid")).value_or(0));
     if (!child_pid || child_tid != child_pid) return; // a new thread: same process
     Process& parent = *ctx_.process;
     auto child = std::make_unique<Process>(parent);
@@ -216,7 +230,7 @@ void StateUpdater::on_fork(const capture::Event& ev) {
 }
 
 void StateUpdater::on_exit(const capture::Event& ev) {
-    if (!ev.u64("group_dead").value_or(0)) return;
+    if (!ev.u64(param_index(EventType::PROC_EXIT, "group_dead")).value_or(0)) return;
     Process* p = ctx_.process;
     if (users_ && p->container && !p->container->is_host())
         users_->forget("/proc/" + std::to_string(p->pid) + "/root");
@@ -225,29 +239,35 @@ void StateUpdater::on_exit(const capture::Event& ev) {
 }
 
 void StateUpdater::on_exec(const capture::Event& ev) {
-    if (ev.hdr.ret != 0 || !ev.param("exe")) return; // a failed exec changes nothing
+    if (ev.hdr.ret != 0 || !ev.param(param_index(EventType::EXECVE, "exe")))
+        return; // a failed exec changes nothing
     Process& p = *ctx_.process;
-    if (auto argv = ev.param("argv")->strlist()) {
+    if (auto argv = ev.param(param_index(EventType::EXECVE, "argv"))->strlist()) {
         p.exe = argv->empty() ? std::string() : std::string((*argv)[0]);
         p.args.assign(argv->empty() ? argv->end() : argv->begin() + 1, argv->end());
     }
-    p.exepath = std::string(ev.str("exe").value_or(""));
-    p.comm = std::string(ev.str("comm").value_or(""));
+    p.exepath = std::string(ev.str(param_index(EventType::EXECVE, "exe")).value_or(""));
+    p.comm = std::string(ev.str(param_index(EventType::EXECVE, "comm")).value_or(""));
     p.image_known = true;
-    if (auto cwd = ev.str("cwd")) p.cwd = std::string(*cwd);
-    auto u32 = [&](std::string_view n) -> std::optional<uint32_t> {
+    if (auto cwd = ev.str(param_index(EventType::EXECVE, "cwd"))) p.cwd = std::string(*cwd);
+    auto u32 = [&](size_t n) -> std::optional<uint32_t> {
         if (auto v = ev.u64(n)) return static_cast<uint32_t>(*v);
         return std::nullopt;
     };
-    p.tty = u32("tty"), p.loginuid = u32("loginuid");
-    p.uid = u32("uid"), p.gid = u32("gid"), p.euid = u32("euid"), p.egid = u32("egid");
-    p.cap_inheritable = ev.u64("cap_inheritable");
-    p.cap_permitted = ev.u64("cap_permitted");
-    p.cap_effective = ev.u64("cap_effective");
-    p.exe_ino = ev.u64("exe_ino").value_or(0);
-    p.exe_dev = ev.u64("exe_dev").value_or(0);
-    p.exe_flags = u32("exe_flags");
-    if (auto cg = ev.str("cgroup")) p.container = container_from_cgroup_path(*cg);
+    p.tty = u32(param_index(EventType::EXECVE, "tty")),
+    p.loginuid = u32(param_index(EventType::EXECVE, "loginuid"));
+    p.uid = u32(param_index(EventType::EXECVE, "uid")),
+    p.gid = u32(param_index(EventType::EXECVE, "gid")),
+    p.euid = u32(param_index(EventType::EXECVE, "euid")),
+    p.egid = u32(param_index(EventType::EXECVE, "egid"));
+    p.cap_inheritable = ev.u64(param_index(EventType::EXECVE, "cap_inheritable"));
+    p.cap_permitted = ev.u64(param_index(EventType::EXECVE, "cap_permitted"));
+    p.cap_effective = ev.u64(param_index(EventType::EXECVE, "cap_effective"));
+    p.exe_ino = ev.u64(param_index(EventType::EXECVE, "exe_ino")).value_or(0);
+    p.exe_dev = ev.u64(param_index(EventType::EXECVE, "exe_dev")).value_or(0);
+    p.exe_flags = u32(param_index(EventType::EXECVE, "exe_flags"));
+    if (auto cg = ev.str(param_index(EventType::EXECVE, "cgroup")))
+        p.container = container_from_cgroup_path(*cg);
     p.ids_stale = true;
     p.env.reset(); // the new image's environment is read lazily from /proc when asked for
     std::erase_if(p.fds, [](const auto& kv) { return kv.second.cloexec; });
@@ -276,17 +296,20 @@ FdInfo& StateUpdater::put_fd(Process& p, int64_t fd, FdInfo info) {
 
 void StateUpdater::on_open(const capture::Event& ev) {
     Process& p = *ctx_.process;
-    std::string_view path = ev.str("path").value_or("");
+    std::string_view path = ev.str(param_index(EventType::OPEN, "path")).value_or("");
     FdInfo fd;
     std::string base =
-        path.starts_with('/') ? std::string() : base_dir(p, s64_or(ev, "dirfd", kAtFdcwd));
+        path.starts_with('/')
+            ? std::string()
+            : base_dir(p, s64_or(ev, param_index(EventType::OPEN, "dirfd"), kAtFdcwd));
     fd.nameraw = std::string(path);
     fd.name = path.starts_with('/') || !base.empty() ? resolve_path(base, path) : fd.nameraw;
-    fd.open_flags = static_cast<uint32_t>(ev.u64("flags").value_or(0));
+    fd.open_flags =
+        static_cast<uint32_t>(ev.u64(param_index(EventType::OPEN, "flags")).value_or(0));
     fd.cloexec = *fd.open_flags & O_CLOEXEC;
     fd.type = (*fd.open_flags & O_DIRECTORY) ? FdType::Directory : FdType::File;
-    fd.dev = ev.u64("dev").value_or(0);
-    fd.ino = ev.u64("ino").value_or(0);
+    fd.dev = ev.u64(param_index(EventType::OPEN, "dev")).value_or(0);
+    fd.ino = ev.u64(param_index(EventType::OPEN, "ino")).value_or(0);
     if (ev.hdr.ret >= 0) {
         put_fd(p, ev.hdr.ret, std::move(fd));
         return;
@@ -300,7 +323,7 @@ void StateUpdater::on_open(const capture::Event& ev) {
 
 void StateUpdater::on_fd(const capture::Event& ev) {
     Process& p = *ctx_.process;
-    int64_t n = s64_or(ev, "fd", -1);
+    int64_t n = s64_or(ev, param_index(EventType::FD, "fd"), -1);
     ctx_.has_fd = true;
     ctx_.fd_num = n;
     if (ev.hdr.syscall_nr == SAKER_NR_fchdir) {
@@ -318,14 +341,15 @@ void StateUpdater::on_fd(const capture::Event& ev) {
 
 void StateUpdater::on_dup(const capture::Event& ev) {
     Process& p = *ctx_.process;
-    int64_t oldfd = s64_or(ev, "oldfd", -1);
+    int64_t oldfd = s64_or(ev, param_index(EventType::DUP, "oldfd"), -1);
     if (ev.hdr.ret < 0 || oldfd < 0) {
         point_at(p, oldfd);
         return;
     }
     FdInfo* src = table_.fd(p, static_cast<int32_t>(oldfd));
     FdInfo copy = src ? *src : FdInfo{};
-    copy.cloexec = ev.u64("flags").value_or(0) & O_CLOEXEC; // dup/dup2 clear it, dup3 may set it
+    copy.cloexec = ev.u64(param_index(EventType::DUP, "flags")).value_or(0) &
+                   O_CLOEXEC; // dup/dup2 clear it, dup3 may set it
     copy.name_changed = false;
     if (!src) { // unknown source: the new fd is unknown too, not stale
         p.fds.erase(static_cast<int32_t>(ev.hdr.ret));
@@ -338,9 +362,10 @@ void StateUpdater::on_dup(const capture::Event& ev) {
 void StateUpdater::on_socket(const capture::Event& ev) {
     if (ev.hdr.ret < 0) return;
     FdInfo fd;
-    set_family(fd, static_cast<uint16_t>(ev.u64("domain").value_or(0)));
-    uint64_t type = ev.u64("type").value_or(0);
-    int proto = static_cast<int>(ev.u64("protocol").value_or(0));
+    set_family(fd,
+               static_cast<uint16_t>(ev.u64(param_index(EventType::SOCKET, "domain")).value_or(0)));
+    uint64_t type = ev.u64(param_index(EventType::SOCKET, "type")).value_or(0);
+    int proto = static_cast<int>(ev.u64(param_index(EventType::SOCKET, "protocol")).value_or(0));
     int st = static_cast<int>(type & kSockTypeMask);
     if (fd.family == SAKER_AF_INET || fd.family == SAKER_AF_INET6) {
         if (proto == kIpprotoIcmp || proto == kIpprotoIcmpv6)
@@ -358,14 +383,18 @@ void StateUpdater::on_socket(const capture::Event& ev) {
 
 void StateUpdater::on_sockaddr(const capture::Event& ev) {
     Process& p = *ctx_.process;
-    point_at(p, s64_or(ev, "fd", -1));
+    point_at(p, s64_or(ev, param_index(EventType::SOCKADDR_OP, "fd"), -1));
     if (!ctx_.fd) return;
     FdInfo& fd = *ctx_.fd;
     std::string old = fd.name;
     bool connect = ev.hdr.syscall_nr == SAKER_NR_connect;
     bool ok = ev.hdr.ret == 0 || (connect && ev.hdr.ret == -EINPROGRESS);
-    auto tuple = ev.param("tuple") ? ev.param("tuple")->tuple() : std::nullopt;
-    auto addr = ev.param("addr") ? ev.param("addr")->sockaddr() : std::nullopt;
+    auto tuple = ev.param(param_index(EventType::SOCKADDR_OP, "tuple"))
+                     ? ev.param(param_index(EventType::SOCKADDR_OP, "tuple"))->tuple()
+                     : std::nullopt;
+    auto addr = ev.param(param_index(EventType::SOCKADDR_OP, "addr"))
+                    ? ev.param(param_index(EventType::SOCKADDR_OP, "addr"))->sockaddr()
+                    : std::nullopt;
     if (ok && tuple) apply_tuple(fd, *tuple);
     if (connect && addr && addr->family != 0 && (!ok || !tuple)) {
         set_family(fd, addr->family); // failed: Falco shows the address that was asked for
@@ -387,25 +416,29 @@ void StateUpdater::on_sockaddr(const capture::Event& ev) {
 }
 
 void StateUpdater::on_listen(const capture::Event& ev) {
-    point_at(*ctx_.process, s64_or(ev, "fd", -1));
+    point_at(*ctx_.process, s64_or(ev, param_index(EventType::LISTEN, "fd"), -1));
     if (ctx_.fd && ev.hdr.ret == 0) ctx_.fd->is_server = true;
 }
 
 void StateUpdater::on_accept(const capture::Event& ev) {
     Process& p = *ctx_.process;
     if (ev.hdr.ret < 0) {
-        point_at(p, s64_or(ev, "fd", -1));
+        point_at(p, s64_or(ev, param_index(EventType::ACCEPT, "fd"), -1));
         return;
     }
-    FdInfo* listener = table_.fd(p, static_cast<int32_t>(s64_or(ev, "fd", -1)));
+    FdInfo* listener =
+        table_.fd(p, static_cast<int32_t>(s64_or(ev, param_index(EventType::ACCEPT, "fd"), -1)));
     FdInfo fd;
     fd.l4proto = listener ? listener->l4proto : L4Proto::Unknown;
-    if (auto t = ev.param("tuple") ? ev.param("tuple")->tuple() : std::nullopt) apply_tuple(fd, *t);
+    if (auto t = ev.param(param_index(EventType::ACCEPT, "tuple"))
+                     ? ev.param(param_index(EventType::ACCEPT, "tuple"))->tuple()
+                     : std::nullopt)
+        apply_tuple(fd, *t);
     if (fd.l4proto == L4Proto::Unknown && (fd.type == FdType::Ipv4 || fd.type == FdType::Ipv6))
         fd.l4proto = L4Proto::Tcp; // accept only works on connection-oriented sockets
     fd.is_server = true;
     fd.connected = true;
-    fd.cloexec = ev.u64("flags").value_or(0) & O_CLOEXEC;
+    fd.cloexec = ev.u64(param_index(EventType::ACCEPT, "flags")).value_or(0) & O_CLOEXEC;
     if (fd.family != SAKER_AF_UNIX)
         fd.name = socket_name(fd);
     else if (fd.name.empty() && listener)
@@ -414,9 +447,11 @@ void StateUpdater::on_accept(const capture::Event& ev) {
 }
 
 void StateUpdater::on_sockio(const capture::Event& ev) {
-    point_at(*ctx_.process, s64_or(ev, "fd", -1));
+    point_at(*ctx_.process, s64_or(ev, param_index(EventType::SOCKIO, "fd"), -1));
     if (!ctx_.fd || ev.hdr.ret < 0 || ctx_.fd->has_tuple) return;
-    auto t = ev.param("tuple") ? ev.param("tuple")->tuple() : std::nullopt;
+    auto t = ev.param(param_index(EventType::SOCKIO, "tuple"))
+                 ? ev.param(param_index(EventType::SOCKIO, "tuple"))->tuple()
+                 : std::nullopt;
     if (!t || ctx_.fd->family == SAKER_AF_UNIX) return;
     std::string old = ctx_.fd->name;
     apply_tuple(*ctx_.fd, *t);
@@ -427,8 +462,9 @@ void StateUpdater::on_sockio(const capture::Event& ev) {
 void StateUpdater::on_pipe(const capture::Event& ev) {
     if (ev.hdr.ret != 0) return;
     Process& p = *ctx_.process;
-    bool cloexec = ev.u64("flags").value_or(0) & O_CLOEXEC;
-    int64_t fds[2] = {s64_or(ev, "fd0", -1), s64_or(ev, "fd1", -1)};
+    bool cloexec = ev.u64(param_index(EventType::PIPE, "flags")).value_or(0) & O_CLOEXEC;
+    int64_t fds[2] = {s64_or(ev, param_index(EventType::PIPE, "fd0"), -1),
+                      s64_or(ev, param_index(EventType::PIPE, "fd1"), -1)};
     for (int64_t n : {fds[1], fds[0]}) { // fd0 last: the context points at the read end
         if (n < 0) continue;
         FdInfo fd;
@@ -442,15 +478,15 @@ void StateUpdater::on_memfd(const capture::Event& ev) {
     if (ev.hdr.ret < 0) return;
     FdInfo fd;
     fd.type = FdType::Memfd;
-    fd.name = "memfd:" + std::string(ev.str("name").value_or(""));
-    fd.cloexec = ev.u64("flags").value_or(0) & kMfdCloexec;
+    fd.name = "memfd:" + std::string(ev.str(param_index(EventType::MEMFD, "name")).value_or(""));
+    fd.cloexec = ev.u64(param_index(EventType::MEMFD, "flags")).value_or(0) & kMfdCloexec;
     put_fd(*ctx_.process, ev.hdr.ret, std::move(fd));
 }
 
 void StateUpdater::on_path(const capture::Event& ev) {
     if (ev.hdr.syscall_nr != SAKER_NR_chdir || ev.hdr.ret != 0) return;
     Process& p = *ctx_.process;
-    std::string_view path = ev.str("path").value_or("");
+    std::string_view path = ev.str(param_index(EventType::PATH, "path")).value_or("");
     if (path.starts_with('/'))
         p.cwd = resolve_path("", path);
     else if (!p.cwd.empty())
@@ -460,27 +496,33 @@ void StateUpdater::on_path(const capture::Event& ev) {
 void StateUpdater::on_setid(const capture::Event& ev) {
     if (ev.hdr.ret != 0) return;
     Process& p = *ctx_.process;
-    auto u32 = [&](std::string_view n) -> std::optional<uint32_t> {
+    auto u32 = [&](size_t n) -> std::optional<uint32_t> {
         if (auto v = ev.u64(n)) return static_cast<uint32_t>(*v);
         return std::nullopt;
     };
-    p.uid = u32("uid"), p.euid = u32("euid"), p.gid = u32("gid"), p.egid = u32("egid");
+    p.uid = u32(param_index(EventType::SETID, "uid")),
+    p.euid = u32(param_index(EventType::SETID, "euid")),
+    p.gid = u32(param_index(EventType::SETID, "gid")),
+    p.egid = u32(param_index(EventType::SETID, "egid"));
 }
 
 void StateUpdater::on_capset(const capture::Event& ev) {
     if (ev.hdr.ret != 0) return;
     Process& p = *ctx_.process;
-    p.cap_inheritable = ev.u64("cap_inheritable");
-    p.cap_permitted = ev.u64("cap_permitted");
-    p.cap_effective = ev.u64("cap_effective");
+    p.cap_inheritable = ev.u64(param_index(EventType::CAPSET, "cap_inheritable"));
+    p.cap_permitted = ev.u64(param_index(EventType::CAPSET, "cap_permitted"));
+    p.cap_effective = ev.u64(param_index(EventType::CAPSET, "cap_effective"));
 }
 
 void StateUpdater::on_prctl(const capture::Event& ev) {
-    if (ev.hdr.ret != 0 || ev.u64("option").value_or(0) != kPrSetName) return;
-    if (auto name = ev.str("name")) ctx_.process->comm = std::string(name->substr(0, 15));
+    if (ev.hdr.ret != 0 ||
+        ev.u64(param_index(EventType::PRCTL, "option")).value_or(0) != kPrSetName)
+        return;
+    if (auto name = ev.str(param_index(EventType::PRCTL, "name")))
+        ctx_.process->comm = std::string(name->substr(0, 15));
 }
 
-void StateUpdater::on_fd_param(const capture::Event& ev, std::string_view param) {
+void StateUpdater::on_fd_param(const capture::Event& ev, size_t param) {
     auto n = ev.s64(param);
     if (n && *n >= 0) point_at(*ctx_.process, *n);
 }

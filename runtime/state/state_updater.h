@@ -68,7 +68,7 @@ class StateUpdater {
     void on_setid(const capture::Event& ev);
     void on_capset(const capture::Event& ev);
     void on_prctl(const capture::Event& ev);
-    void on_fd_param(const capture::Event& ev, std::string_view param);
+    void on_fd_param(const capture::Event& ev, size_t param);
 
     // The base a relative path is resolved against; "" if unknown.
     std::string base_dir(Process& p, int64_t dirfd);
