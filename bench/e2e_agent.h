@@ -42,6 +42,8 @@ class AgentProcess {
     double cpu_seconds() const;
     uint64_t rss_kb() const { return status_kb("VmRSS:"); }
     uint64_t hwm_kb() const { return status_kb("VmHWM:"); }
+    // Private memory; the rest of RSS is mostly shared, clean library text (libLLVM).
+    uint64_t rss_anon_kb() const { return status_kb("RssAnon:"); }
     // SIGINT, wait, join the readers; nullopt if the final counters line never came.
     std::optional<AgentCounters> stop();
 

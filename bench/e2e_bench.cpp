@@ -186,7 +186,7 @@ json run_one(const Args& a, const std::string& rate, double events_per_iteration
     StormResult st = run_storm(so);
     double cpu1 = agent.cpu_seconds();
     std::this_thread::sleep_for(std::chrono::milliseconds(300)); // let the tail drain
-    uint64_t hwm = agent.hwm_kb();
+    uint64_t hwm = agent.hwm_kb(), anon = agent.rss_anon_kb();
     auto counters = agent.stop();
     if (!counters) return {{"rate", rate}, {"error", "no final counters"}, {"log", agent.log()}};
     AlertSummary al = summarize_alerts(agent.alerts(), st.alert_times);
@@ -223,6 +223,7 @@ json run_one(const Args& a, const std::string& rate, double events_per_iteration
         {"agent_us_per_event",
          counters->events ? (cpu1 - cpu0) * 1e6 / static_cast<double>(counters->events) : 0.0},
         {"agent_hwm_mb", static_cast<double>(hwm) / 1024.0},
+        {"agent_rss_anon_mb", static_cast<double>(anon) / 1024.0},
         // CPU per iteration is what the probe adds to each syscall; unlike wall time it does
         // not move with other jobs sharing the cores. Throughput only for the unpaced run.
         {"storm_slowdown_pct", 100.0 * (cpu_it / base_cpu - 1.0)},
@@ -314,7 +315,7 @@ int run_pinned(const Args& a) {
         StormResult st = run_hostname_loops(a.seconds, loops);
         double cpu = agent.cpu_seconds() - cpu0;
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        uint64_t hwm = agent.hwm_kb();
+        uint64_t hwm = agent.hwm_kb(), anon = agent.rss_anon_kb();
         auto c = agent.stop();
         if (!c) return {{"error", "no final counters"}, {"log", agent.log()}};
         return {
@@ -328,7 +329,8 @@ int run_pinned(const Args& a) {
             {"drops", c->drops},
             {"agent_core_pct", 100.0 * cpu / st.seconds},
             {"agent_us_per_event", c->events ? cpu * 1e6 / static_cast<double>(c->events) : 0.0},
-            {"agent_hwm_mb", static_cast<double>(hwm) / 1024.0}};
+            {"agent_hwm_mb", static_cast<double>(hwm) / 1024.0},
+            {"agent_rss_anon_mb", static_cast<double>(anon) / 1024.0}};
     };
     out["one_loop_pinned"] = measure(0, {1});
     std::cerr << out["one_loop_pinned"].dump() << "\n";
@@ -367,7 +369,9 @@ int run_soak(const Args& a) {
     while (std::chrono::steady_clock::now() - t0 < std::chrono::duration<double>(so.seconds)) {
         std::this_thread::sleep_for(std::chrono::seconds(10));
         double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        samples.push_back({{"t_s", static_cast<int>(t)}, {"rss_mb", soak.rss_kb() / 1024.0}});
+        samples.push_back({{"t_s", static_cast<int>(t)},
+                           {"rss_mb", static_cast<double>(soak.rss_kb()) / 1024.0},
+                           {"rss_anon_mb", static_cast<double>(soak.rss_anon_kb()) / 1024.0}});
     }
     storm.join();
     uint64_t hwm = soak.hwm_kb();
