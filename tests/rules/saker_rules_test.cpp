@@ -6,28 +6,25 @@
 // its own child, a module load of a random 64-byte image, mounts and a release_agent write the
 // container is not allowed to do, connections that cannot leave a fresh network namespace.
 // Skips loudly (WARN) when not root or a tool is missing; FAILs instead with SAKER_REQUIRE_BPF=1.
+#include "rules/attack_kit.h"
 #include "rules/rule_scenarios.h"
 #include "support/agent_process.h"
-#include "support/busybox_rootfs.h"
 #include "support/private_containerd.h" // add_sbin_to_path
 #include "support/process_runner.h"
 #include "support/root_guard.h"
-#include "support/runc_container.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
 #include <string>
-#include <sys/mman.h>
-#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -37,51 +34,12 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using namespace saker::test;
 
-// "" when everything the test needs is here, else what is missing.
-std::string missing_prerequisites() {
-    std::string missing;
-    if (!can_run_probe(missing)) missing += "; ";
-    for (const char* t : {"runc", "bash", "sh", "cat", "rm", "chmod", "true"})
-        if (find_tool(t).empty()) missing += std::string(t) + " missing; ";
-    if (static_busybox().empty()) missing += "static busybox missing (busybox-static); ";
-    return missing;
-}
-
-// runc's default spec with a writable rootfs: the attacks write below /etc and /bin.
-void make_rootfs_writable(const RuncContainer& c) {
-    auto config = nlohmann::json::parse(slurp(c.bundle() / "config.json"));
-    config["root"]["readonly"] = false;
-    std::ofstream(c.bundle() / "config.json") << config.dump(2);
-}
-
-// Files this test creates under /var/log, removed whatever happens.
-struct VarLogFiles {
-    std::vector<std::string> paths;
-    std::string make(const std::string& name) {
-        paths.push_back("/var/log/" + name);
-        std::ofstream(paths.back(), std::ios::app) << "saker rules test\n"; // O_APPEND: no O_TRUNC
-        return paths.back();
-    }
-    ~VarLogFiles() {
-        for (const auto& p : paths)
-            std::remove(p.c_str());
-    }
-};
-
-// Predicates on alerts.
-auto by_pid(const pid_t& pid) {
-    return [&pid](const Alert& a) { return field(a, "proc.pid") == std::to_string(pid); };
-}
-auto by_cmdline(const std::string& token) {
-    return [token](const Alert& a) { return field_has(a, "proc.cmdline", token); };
-}
-
 } // namespace
 
 TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its fields, and "
           "not on a harmless look-alike",
           "[rules][agent][containers][root]") {
-    const std::string missing = missing_prerequisites();
+    const std::string missing = missing_tools({"runc", "bash", "sh", "cat", "rm", "chmod", "true"});
     SAKER_SKIP_OR_FAIL(missing, bpf_required_is_1(),
                        "SAKER_REQUIRE_BPF=1 but the rules test cannot run: ",
                        "SKIPPED rules test (needs root, BPF, runc, bash, busybox-static; "
@@ -98,20 +56,10 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
 
     // The container: busybox with the applets the attacks use (pip3 is busybox under another
     // name: the exec succeeds, which is all a package-manager rule sees).
-    RuncContainer c("/tmp/saker-rules-runc-XXXXXX", "saker-rules-");
-    REQUIRE(!c.dir.empty());
-    make_busybox_rootfs(c.bundle() / "rootfs", static_busybox(),
-                        {{"proc", "dev", "sys", "tmp", "etc", "mnt"},
-                         {"sh", "sleep", "cat", "dpkg", "pip3", "mount", "nc"},
-                         "saker-rules"});
-    const std::string id = random_hex(64), short_id = id.substr(0, 12);
-    const std::string pod = random_pod_uid();
-    const auto cg = kubelet_cgroup(pod, id);
-    if (!cg.systemd) c.cgroup_dirs_to_remove = cgroupfs_dirs(pod, id);
-    REQUIRE(c.write_spec({"/bin/sleep", "300"}, cg.cgroups_path) == 0);
-    make_rootfs_writable(c);
+    AttackContainer c("saker-rules-", {"sh", "sleep", "cat", "dpkg", "pip3", "mount", "nc"});
+    const std::string short_id = c.short_id();
     auto in_container = [&](const std::string& args) {
-        Cmd r = sh(c.runc() + " exec " + c.name + " " + args);
+        Cmd r = c.exec(args);
         INFO("runc exec " << args << ": " << r.out);
         CHECK(r.started);
     };
@@ -123,9 +71,7 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
         "/tmp/saker-rules-agent-");
     REQUIRE(agent.ready(10s, 25ms));
     const double startup = std::chrono::duration<double>(Clock::now() - agent_started).count();
-    Cmd run = c.run_detached(cg.systemd);
-    INFO("runc run: " << run.out);
-    REQUIRE(run.status == 0);
+    c.start();
 
     // Pids of spawned look-alikes and attacks, filled in when they run.
     pid_t la_pid = -1, atk_pid = -1;
@@ -266,26 +212,11 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
              CHECK(field(a, "fd.l4proto") == "tcp");
          }},
         {"Process attached with ptrace", "Warning", "PTRACE_ATTACH to a child of the test",
-         "PTRACE_TRACEME in a child",
+         "PTRACE_TRACEME in a child", [&] { la_pid = ptrace_traceme_child(); },
          [&] {
-             la_pid = fork();
-             if (la_pid == 0) {
-                 ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
-                 _exit(0);
-             }
-             waitpid(la_pid, nullptr, 0);
-         },
-         [&] {
-             atk_pid = fork();
-             if (atk_pid == 0) {
-                 pause();
-                 _exit(0);
-             }
-             CHECK(ptrace(PTRACE_ATTACH, atk_pid, nullptr, nullptr) == 0);
-             waitpid(atk_pid, nullptr, 0);
-             ptrace(PTRACE_DETACH, atk_pid, nullptr, nullptr);
-             kill(atk_pid, SIGKILL);
-             waitpid(atk_pid, nullptr, 0);
+             long rc = 0;
+             std::tie(atk_pid, rc) = ptrace_attach_child();
+             CHECK(rc == 0);
          },
          by_pid(la_pid),
          [&](const Alert& a) {
@@ -330,21 +261,9 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
              spawn_la({truebin, "saker-la2-" + tok});
          },
          [&] {
-             atk_pid = fork();
-             if (atk_pid == 0) {
-                 int m = memfd_create(("saker-" + tok).c_str(), 0);
-                 std::string image = slurp(truebin);
-                 if (m < 0 || write(m, image.data(), image.size()) != ssize_t(image.size()))
-                     _exit(126);
-                 char arg0[] = "payload";
-                 char* argv[] = {arg0, nullptr};
-                 fexecve(m, argv, environ);
-                 _exit(127);
-             }
-             int st = 0;
-             waitpid(atk_pid, &st, 0);
-             CHECK(WIFEXITED(st));
-             CHECK(WEXITSTATUS(st) == 0);
+             Spawned m = exec_from_memfd(truebin, "saker-" + tok);
+             atk_pid = m.pid;
+             CHECK(m.status == 0);
          },
          by_pid(la_pid), by_pid(atk_pid),
          [&](const Alert& a) {
