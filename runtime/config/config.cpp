@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fnmatch.h>
 #include <functional>
 #include <sstream>
@@ -150,6 +151,19 @@ uint64_t duration_ms_of(const YAML::Node& n) {
     return total;
 }
 
+// Syscall names: a list, or one string of comma-separated names (`-o ...custom_set=a,b`, the
+// form saker's command line took before the configuration file existed).
+std::vector<std::string> names_of(const YAML::Node& n) {
+    std::vector<std::string> names;
+    for (const auto& item : strings_of(n))
+        for (size_t at = 0; at <= item.size();) {
+            size_t comma = std::min(item.find(',', at), item.size());
+            if (comma > at) names.push_back(item.substr(at, comma - at));
+            at = comma + 1;
+        }
+    return names;
+}
+
 // Relative rules files in a configuration file are relative to that file, so `saker run -c
 // path/to/saker.yaml` works from any directory; on the command line they stay as given.
 std::vector<std::string> paths_of(const YAML::Node& n, const Origin& o) {
@@ -283,7 +297,7 @@ const Key kKeys[] = {
     {"http_output.compress_uploads", SAKER_SET(c.http_output.compress_uploads = bool_of(n))},
     {"http_output.keep_alive", SAKER_SET(c.http_output.keep_alive = bool_of(n))},
     {"base_syscalls.custom_set",
-     SAKER_SET(assign_list(c.base_syscalls_custom_set, strings_of(n), origin_of(w))), true},
+     SAKER_SET(assign_list(c.base_syscalls_custom_set, names_of(n), origin_of(w))), true},
     {"base_syscalls.repair", SAKER_SET(c.base_syscalls_repair = bool_of(n))},
     {"syscall_event_drops.threshold",
      SAKER_SET(c.syscall_event_drops.threshold = double_of(n, 0, 1))},
@@ -584,6 +598,23 @@ LoadResult load_config(const std::string& path, const std::vector<std::string>& 
     }
     std::fclose(f);
     return load_config_text(path, text, overrides);
+}
+
+std::vector<std::string> expand_rules_files(const std::vector<std::string>& entries) {
+    std::vector<std::string> files;
+    for (const auto& entry : entries) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(entry, ec)) {
+            files.push_back(entry);
+            continue;
+        }
+        std::vector<std::string> in_dir;
+        for (const auto& f : std::filesystem::directory_iterator(entry, ec))
+            if (f.is_regular_file(ec)) in_dir.push_back(f.path().string());
+        std::sort(in_dir.begin(), in_dir.end());
+        files.insert(files.end(), in_dir.begin(), in_dir.end());
+    }
+    return files;
 }
 
 bool matches(const AppendOutput& e, const Rule& rule) {

@@ -175,6 +175,11 @@ LoadResult load_config(const std::string& path, const std::vector<std::string>& 
 LoadResult load_config_text(const std::string& name, const std::string& text,
                             const std::vector<std::string>& overrides = {});
 
+// The files `rules_files` names, as Falco reads them: a directory stands for the regular files
+// in it, in alphabetical order; anything else is kept as given (the rules loader reports a
+// missing file with its name).
+std::vector<std::string> expand_rules_files(const std::vector<std::string>& entries);
+
 // Whether an `append_output` entry applies to a rule.
 bool matches(const AppendOutput& entry, const Rule& rule);
 

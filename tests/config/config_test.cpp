@@ -173,6 +173,9 @@ TEST_CASE("-o overrides apply after the file, typed like the file", "[config]") 
     CHECK(r.config.priority == Priority::Error);
     REQUIRE(r.config.append_output.size() == 1);
     CHECK(r.config.append_output[0].extra_output == "x=%proc.name");
+    // Syscall names also come comma-separated, as saker's command line took them before.
+    auto commas = load("", {"base_syscalls.custom_set=setsid,ioctl"});
+    CHECK(commas.config.base_syscalls_custom_set == std::vector<std::string>{"setsid", "ioctl"});
 }
 
 TEST_CASE("a bad override is an error pointing into the override", "[config]") {
@@ -315,4 +318,19 @@ TEST_CASE("append_output entries match by source, rule and all tags", "[config]"
     CHECK_FALSE(matches(AppendOutput{"k8s_audit", std::nullopt, {}, "", {}}, rule));
     CHECK_FALSE(matches(AppendOutput{std::nullopt, "S", {}, "", {}}, rule));
     CHECK_FALSE(matches(AppendOutput{std::nullopt, std::nullopt, {"a", "d"}, "", {}}, rule));
+}
+
+TEST_CASE("a rules_files directory stands for its files in alphabetical order", "[config]") {
+    char tmpl[] = "/tmp/saker-config-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    std::filesystem::path dir = tmpl;
+    std::filesystem::create_directory(dir / "rules.d");
+    std::filesystem::create_directory(dir / "rules.d" / "sub"); // not a file: skipped
+    for (const char* name : {"b.yaml", "a.yaml", "c.yml"})
+        std::ofstream(dir / "rules.d" / name) << "[]\n";
+    auto files = expand_rules_files({"/first.yaml", (dir / "rules.d").string(), "/last.yaml"});
+    CHECK(files == std::vector<std::string>{"/first.yaml", (dir / "rules.d" / "a.yaml").string(),
+                                            (dir / "rules.d" / "b.yaml").string(),
+                                            (dir / "rules.d" / "c.yml").string(), "/last.yaml"});
+    std::filesystem::remove_all(dir);
 }
