@@ -18,26 +18,55 @@ std::vector<OutputToken> parse_appended_output(const std::string& suffix) {
     return tokens;
 }
 
-OutputPlan plan_output(const Rule& rule, const std::vector<OutputToken>& appended) {
-    OutputPlan plan;
-    plan.tokens = rule.output_tokens;
-    plan.tokens.insert(plan.tokens.end(), appended.begin(), appended.end());
-    for (const auto& tok : plan.tokens) {
+namespace {
+
+// One request per resolved field token; keys point into `tokens`, which must not move after.
+std::vector<FieldRequest> requests_for(const std::vector<OutputToken>& tokens) {
+    std::vector<FieldRequest> requests;
+    for (const auto& tok : tokens) {
         if (!tok.is_field || !tok.info) continue;
         FieldRequest r;
         r.field = tok.info->id;
         r.has_arg = tok.has_arg;
-        r.key = tok.arg; // fixed below, once the tokens stop moving
         int64_t idx = -1;
         auto [p, ec] = std::from_chars(tok.arg.data(), tok.arg.data() + tok.arg.size(), idx);
         r.index =
             tok.has_arg && ec == std::errc() && p == tok.arg.data() + tok.arg.size() ? idx : -1;
-        plan.requests.push_back(r);
+        r.key = tok.arg; // a view into `tokens`
+        requests.push_back(r);
     }
-    size_t k = 0;
-    for (const auto& tok : plan.tokens)
-        if (tok.is_field && tok.info) plan.requests[k++].key = tok.arg; // into plan.tokens
+    return requests;
+}
+
+} // namespace
+
+OutputPlan plan_output(const Rule& rule, const std::vector<OutputToken>& appended) {
+    OutputPlan plan;
+    plan.tokens = rule.output_tokens;
+    plan.tokens.insert(plan.tokens.end(), appended.begin(), appended.end());
+    plan.requests = requests_for(plan.tokens);
     return plan;
+}
+
+bool add_extra_fields(OutputPlan& plan, const std::vector<config::AppendOutput::ExtraField>& fields,
+                      std::string& error) {
+    for (const auto& f : fields) {
+        const bool typed = f.format.empty();
+        std::vector<OutputToken> tokens;
+        Diagnostics diags;
+        parse_output_format(typed ? "%" + f.name : f.format, {}, tokens, diags);
+        if (diags.has_errors() || (typed && (tokens.size() != 1 || !tokens[0].info))) {
+            error = "append_output: extra field '" + f.name +
+                    "': " + (diags.all().empty() ? "not a field" : diags.all()[0].message);
+            return false;
+        }
+        auto& extra = plan.extra_fields.emplace_back();
+        extra.name = f.name;
+        extra.typed = typed;
+        extra.tokens = std::move(tokens); // final place: the requests may now point into it
+        extra.requests = requests_for(extra.tokens);
+    }
+    return true;
 }
 
 std::string clock_text(uint64_t ns) {
@@ -152,6 +181,30 @@ nlohmann::json value_json(const FieldInfo& f, const Value& v) {
 
 } // namespace
 
+namespace {
+
+// The text of a token list; each field's typed value also goes to `fields`, when given.
+std::string render_tokens(const std::vector<OutputToken>& tokens,
+                          const std::vector<FieldRequest>& requests, FieldSource& source,
+                          nlohmann::json* fields) {
+    std::string text;
+    size_t k = 0;
+    for (const auto& tok : tokens) {
+        if (!tok.is_field) {
+            text += escape_for_line(tok.text);
+            continue;
+        }
+        if (!tok.info || k >= requests.size()) continue;
+        Value v;
+        source.extract(requests[k++], v);
+        text += value_text(*tok.info, v);
+        if (fields) (*fields)[tok.text] = value_json(*tok.info, v);
+    }
+    return text;
+}
+
+} // namespace
+
 Alert render_alert(const Rule& rule, const OutputPlan& plan, FieldSource& source,
                    uint64_t time_ns) {
     Alert a;
@@ -159,17 +212,15 @@ Alert render_alert(const Rule& rule, const OutputPlan& plan, FieldSource& source
     a.time_ns = time_ns;
     // Falco's text format starts with %evt.time, so its JSON always carries it.
     a.fields["evt.time"] = time_ns;
-    size_t k = 0;
-    for (const auto& tok : plan.tokens) {
-        if (!tok.is_field) {
-            a.output += escape_for_line(tok.text);
-            continue;
+    a.output = render_tokens(plan.tokens, plan.requests, source, &a.fields);
+    for (const auto& extra : plan.extra_fields) {
+        if (extra.typed && !extra.requests.empty()) {
+            Value v;
+            source.extract(extra.requests[0], v);
+            a.fields[extra.name] = value_json(*extra.tokens[0].info, v);
+        } else {
+            a.fields[extra.name] = render_tokens(extra.tokens, extra.requests, source, nullptr);
         }
-        if (!tok.info || k >= plan.requests.size()) continue;
-        Value v;
-        source.extract(plan.requests[k++], v);
-        a.output += value_text(*tok.info, v);
-        a.fields[tok.text] = value_json(*tok.info, v);
     }
     return a;
 }

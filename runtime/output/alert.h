@@ -11,6 +11,7 @@
 #pragma once
 
 #include "frontend/rules.h"
+#include "runtime/config/config.h"
 #include "runtime/eval_context.h"
 
 #include <nlohmann/json.hpp>
@@ -23,13 +24,27 @@ namespace saker::output {
 // The field requests of a rule's output tokens, built once per rule, and the tokens appended to
 // every rule's output. Falco (with its container plugin) appends
 // ` container_id=%container.id container_name=%container.name`; saker does the same by default.
+// Field requests point into the tokens: move a plan, never copy it.
 struct OutputPlan {
     std::vector<OutputToken> tokens;    // the rule's tokens, then the appended ones
     std::vector<FieldRequest> requests; // one per field token, in order
+    // append_output's extra_fields: JSON `output_fields` entries that the text line omits.
+    struct ExtraField {
+        std::string name;
+        std::vector<OutputToken> tokens;
+        std::vector<FieldRequest> requests;
+        bool typed = false; // a lone field (`- evt.hostname`): its typed value, not text
+    };
+    std::vector<ExtraField> extra_fields;
 };
 OutputPlan plan_output(const Rule& rule, const std::vector<OutputToken>& appended);
 // Parses an `append_output`-style suffix into tokens (fields resolved); empty on error.
 std::vector<OutputToken> parse_appended_output(const std::string& suffix);
+// Adds append_output `extra_fields` to a plan: a field name becomes that field's typed value
+// under its name; `name: FORMAT` becomes the rendered text. Returns false, with `error`
+// naming the entry, for a field or format that does not resolve.
+bool add_extra_fields(OutputPlan& plan, const std::vector<config::AppendOutput::ExtraField>& fields,
+                      std::string& error);
 constexpr const char* kDefaultAppendedOutput =
     " container_id=%container.id container_name=%container.name";
 

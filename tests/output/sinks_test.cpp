@@ -5,6 +5,7 @@
 
 #include "runtime/output/sink.h"
 
+#include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
@@ -144,6 +145,18 @@ void check_nothing_ran(const ScratchDir& dir) {
         CHECK_FALSE(std::filesystem::exists(dir / ("pwned" + std::to_string(i))));
 }
 
+// Whether a live process has `arg` in its command line.
+bool running_with_arg(const std::string& arg) {
+    for (const auto& p : std::filesystem::directory_iterator("/proc")) {
+        std::string cmdline = slurp(p.path() / "cmdline");
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        if (cmdline.find(arg) == std::string::npos) continue;
+        std::string stat = slurp(p.path() / "stat"); // a zombie has exited
+        if (stat.find(") Z ") == std::string::npos) return true;
+    }
+    return false;
+}
+
 } // namespace
 
 TEST_CASE("program sink: alert lines arrive verbatim on stdin; hostile text runs nothing",
@@ -177,14 +190,16 @@ TEST_CASE("program sink: a program that exits is restarted and never takes the a
     ScratchDir dir;
     auto c = quiet_config();
     // Reads one line, then exits: every later alert finds a dead reader (EPIPE, not SIGPIPE).
-    c.program_output = {true, true, "head -n 1 >> " + dir / "out"};
+    // (`; true` keeps the shell, whose command line the test watches, until `head` is done.)
+    c.program_output = {true, true, "head -n 1 >> " + dir / "out" + "; true"};
     std::string error;
     auto hub = output::Outputs::create(c, "h", error);
     REQUIRE(hub);
     for (int i = 1; i <= 3; ++i) {
         hub->push_line("line " + std::to_string(i), Priority::Error);
         REQUIRE(eventually([&] { return lines_of(dir / "out").size() == size_t(i); }));
-        std::this_thread::sleep_for(100ms); // let `head` exit after writing
+        // Only once `head` has exited is the next alert sure to meet a closed pipe.
+        REQUIRE(eventually([&] { return !running_with_arg(dir / "out"); }));
     }
     REQUIRE(hub->stop(5s));
     CHECK(lines_of(dir / "out") == std::vector<std::string>{"line 1", "line 2", "line 3"});
