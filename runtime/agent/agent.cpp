@@ -3,6 +3,7 @@
 #include "runtime/agent/agent_metrics.h"
 #include "runtime/agent/drop_actions.h"
 #include "runtime/agent/file_watch.h"
+#include "runtime/agent/memory_trim.h"
 #include "runtime/agent/pipeline.h"
 #include "runtime/capture/consumer.h"
 #include "runtime/capture/drop_monitor.h"
@@ -298,6 +299,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     pipeline.set_metrics(agent_metrics.pipeline());
     pipeline.table().seed();
     if (recorder) recorder->write_snapshot(pipeline.table());
+    spdlog::debug("released {} MB of compiler memory", release_compiler_memory() >> 20);
 
     int rc = 0;
     try {
@@ -396,6 +398,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                         watch = std::make_unique<FileWatch>(settings->watched);
                     spdlog::info("reload done: {} rules enabled",
                                  settings->rules->rules.enabled_count());
+                    release_compiler_memory();
                 }
                 if (reload_again) {
                     reload_again = false;
