@@ -34,7 +34,7 @@ build: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/runtime/saker run
+	$(BUILD)/runtime/saker run -c saker.yaml
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
