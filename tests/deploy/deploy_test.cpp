@@ -161,6 +161,7 @@ void check_agent(const std::vector<YAML::Node>& docs, const Expect& expect) {
     CHECK(cfg.json_output);
     CHECK(cfg.webserver.enabled);
     CHECK(cfg.webserver.prometheus_metrics_enabled);
+    CHECK(cfg.metrics.enabled); // Falco serves /metrics only with both
     // Rules from the image (deploy/Dockerfile copies them there).
     REQUIRE(!cfg.rules_files.empty());
     CHECK(cfg.rules_files[0] == "/etc/saker/rules/saker_rules.yaml");

@@ -69,6 +69,9 @@ webserver:
   listen_port: {{ .Values.webserver.port }}
   k8s_healthz_endpoint: {{ .Values.webserver.healthzPath }}
   prometheus_metrics_enabled: {{ .Values.webserver.prometheusMetrics }}
+# As in Falco, /metrics needs the metrics framework on as well.
+metrics:
+  enabled: {{ .Values.webserver.prometheusMetrics }}
 {{- with .Values.extraConfig }}
 {{ toYaml . }}
 {{- end }}
