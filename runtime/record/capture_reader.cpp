@@ -32,7 +32,7 @@ bool CaptureReader::open() {
     in_.read(reinterpret_cast<char*>(pre), sizeof pre);
     size_t got = static_cast<size_t>(in_.gcount());
     offset_ = got;
-    if (got < sizeof kCaptureMagic || std::memcmp(pre, kCaptureMagic, sizeof kCaptureMagic) != 0)
+    if (std::memcmp(pre, kCaptureMagic, std::min(got, sizeof kCaptureMagic)) != 0)
         return fail(0, "not a saker capture file (no SAKERCAP magic)");
     if (got < sizeof pre) return fail(got, "truncated: the file ends inside its preamble");
     if (uint32_t v = le32(pre + 8); v != kCaptureFormatVersion)
