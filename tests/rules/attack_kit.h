@@ -211,16 +211,16 @@ class AttackContainer {
         INFO("runc run: " << run.out);
         REQUIRE(run.status == 0);
     }
-    // `runc exec <container> <args>` (args as a shell would split them), waited for.
-    Cmd exec(const std::string& args) const {
-        return sh(runc_.runc() + " exec " + runc_.name + " " + args);
+    // The command line `runc exec [flags] <container> <args>`.
+    std::string exec_command(const std::string& args, const std::string& flags = {}) const {
+        return runc_.runc() + " exec " + flags + (flags.empty() ? "" : " ") + runc_.name + " " +
+               args;
     }
+    // Runs it (args as a shell would split them) and waits for it.
+    Cmd exec(const std::string& args) const { return sh(exec_command(args)); }
     // The same, detached (-d): for servers the attack talks to.
     Cmd exec_detached(const std::string& args) const {
-        return sh(runc_.runc() + " exec -d " + runc_.name + " " + args + " </dev/null >/dev/null");
-    }
-    std::string exec_command(const std::string& args) const {
-        return runc_.runc() + " exec " + runc_.name + " " + args;
+        return sh(exec_command(args, "-d") + " </dev/null >/dev/null");
     }
     const std::string& id() const { return id_; }
     std::string short_id() const { return id_.substr(0, 12); }
