@@ -200,3 +200,33 @@ TEST_CASE("binding a taken port or a bad address is a clear error") {
     CHECK_FALSE(third.start(error));
     CHECK_THAT(error, Catch::Contains("not an address"));
 }
+
+TEST_CASE("malformed and oversized requests get an error status, and the server keeps serving") {
+    web::Server server(ephemeral(), kVersions, nullptr);
+    std::string error;
+    REQUIRE(server.start(error));
+    auto exchange = [&](const std::string& request) {
+        int fd = connect_idle(server.port());
+        size_t sent = 0;
+        while (sent < request.size()) {
+            ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) break; // the server may close on us mid-request: also an answer
+            sent += size_t(n);
+        }
+        // The status line and headers are the answer; the server may keep the connection.
+        std::string reply;
+        char buf[4096];
+        for (ssize_t n;
+             reply.find("\r\n\r\n") == std::string::npos && (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+            reply.append(buf, size_t(n));
+        close(fd);
+        return reply;
+    };
+    CHECK_THAT(exchange("GARBAGE\r\n\r\n"), Catch::StartsWith("HTTP/1.1 400"));
+    CHECK_THAT(exchange("GET /healthz HTTP/9.9\r\n\r\n"), Catch::StartsWith("HTTP/1.1 400"));
+    std::string huge = exchange("GET /" + std::string(1 << 20, 'a') + " HTTP/1.1\r\n\r\n");
+    CHECK((huge.empty() || huge.starts_with("HTTP/1.1 4")));
+    std::string nul = std::string("GET /heal\0thz HTTP/1.1\r\nHost: x\r\n\r\n", 34);
+    CHECK_THAT(exchange(nul), Catch::StartsWith("HTTP/1.1 4"));
+    CHECK(httplib::Client("127.0.0.1", server.port()).Get("/healthz")->status == 503);
+}
