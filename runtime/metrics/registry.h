@@ -11,8 +11,9 @@
 //   std::invalid_argument naming the metric: they are programming errors found at startup.
 // - Callback families (gauge_fn, counter_fn, collect) are evaluated on the scrape thread at
 //   render() time: they may read only what is safe from another thread (atomics, /proc, a
-//   thread-safe probe call). State owned by the event thread is published with Gauge::set
-//   from that thread instead.
+//   thread-safe probe call) and must not register families (the registry is locked while
+//   they run). State owned by the event thread is published with Gauge::set from that thread
+//   instead.
 // - render() returns the whole page: per family `# HELP`, `# TYPE`, then its samples, in
 //   registration order. Registration, relabel() and render() may run on different threads;
 //   the registry must outlive every reference it handed out.
