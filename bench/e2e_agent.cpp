@@ -1,5 +1,6 @@
 #include "bench/e2e_agent.h"
 
+#include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -8,8 +9,10 @@
 #include <ctime>
 #include <fcntl.h>
 #include <fstream>
+#include <netinet/in.h>
 #include <sched.h>
 #include <sstream>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,6 +144,28 @@ std::vector<AlertLine> AgentProcess::alerts() const {
 std::string AgentProcess::log() const {
     std::lock_guard lock(mu_);
     return log_;
+}
+
+std::optional<double> scrape_metric(uint16_t port, const std::string& name) {
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return std::nullopt;
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string body;
+    if (connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+        std::string req = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+        if (send(s, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
+            char buf[1 << 16];
+            for (ssize_t n; (n = read(s, buf, sizeof buf)) > 0;)
+                body.append(buf, static_cast<size_t>(n));
+        }
+    }
+    close(s);
+    size_t at = body.find("\n" + name + " ");
+    if (at == std::string::npos) return std::nullopt;
+    return std::strtod(body.c_str() + at + name.size() + 2, nullptr);
 }
 
 } // namespace saker::bench

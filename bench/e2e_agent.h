@@ -62,4 +62,7 @@ class AgentProcess {
     std::string log_;
 };
 
+// The value of an unlabelled sample `name` on the agent's /metrics at 127.0.0.1:port.
+std::optional<double> scrape_metric(uint16_t port, const std::string& name);
+
 } // namespace saker::bench

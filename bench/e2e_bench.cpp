@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -339,8 +340,9 @@ int run_pinned(const Args& a) {
     return 0;
 }
 
-// The storm with heavy process churn for MINUTES at a fixed rate, sampling the agent's RSS
-// every 10 s. Growth is judged after the first minute (caches, allocator arenas warm up).
+// The storm with heavy process churn for MINUTES at a fixed rate, sampling the agent's RSS and
+// its process table size (/metrics, saker_process_table_entries) every 10 s. Growth is judged
+// after the first minute (caches, allocator arenas warm up).
 int run_soak(const Args& a) {
     StormOptions so;
     so.seconds = a.soak_minutes * 60;
@@ -360,8 +362,18 @@ int run_soak(const Args& a) {
     double epi =
         cc ? static_cast<double>(cc->events + cc->drops) / static_cast<double>(c.iterations) : 60;
     so.iterations_per_sec = a.soak_rate / epi;
+    constexpr uint16_t kMetricsPort = 18766;
+    std::vector<std::string> args = agent_args(a);
+    std::vector<std::string> metrics_on = {
+        "webserver.enabled=true", "webserver.prometheus_metrics_enabled=true",
+        "metrics.enabled=true", "webserver.listen_port=" + std::to_string(kMetricsPort)};
+    for (const auto& o : metrics_on)
+        args.insert(args.end(), {"-o", o});
     AgentProcess soak;
-    if (!soak.start(a.saker, agent_args(a))) return 1;
+    if (!soak.start(a.saker, args)) {
+        std::cerr << "agent did not start:\n" << soak.log();
+        return 1;
+    }
     StormResult st;
     std::thread storm([&] { st = run_storm(so); });
     json samples = json::array();
@@ -369,15 +381,21 @@ int run_soak(const Args& a) {
     while (std::chrono::steady_clock::now() - t0 < std::chrono::duration<double>(so.seconds)) {
         std::this_thread::sleep_for(std::chrono::seconds(10));
         double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        samples.push_back({{"t_s", static_cast<int>(t)},
-                           {"rss_mb", static_cast<double>(soak.rss_kb()) / 1024.0},
-                           {"rss_anon_mb", static_cast<double>(soak.rss_anon_kb()) / 1024.0}});
+        samples.push_back(
+            {{"t_s", static_cast<int>(t)},
+             {"rss_mb", static_cast<double>(soak.rss_kb()) / 1024.0},
+             {"rss_anon_mb", static_cast<double>(soak.rss_anon_kb()) / 1024.0},
+             {"process_table_entries",
+              scrape_metric(kMetricsPort, "saker_process_table_entries").value_or(-1)}});
     }
     storm.join();
     uint64_t hwm = soak.hwm_kb();
     auto counters = soak.stop();
     AlertSummary al = summarize_alerts(soak.alerts(), st.alert_times);
     double after_warmup = 0, last = samples.empty() ? 0 : samples.back()["rss_mb"].get<double>();
+    double max_processes = 0;
+    for (const auto& s : samples)
+        max_processes = std::max(max_processes, s["process_table_entries"].get<double>());
     for (const auto& s : samples)
         if (s["t_s"].get<int>() >= 60) {
             after_warmup = s["rss_mb"].get<double>();
@@ -396,6 +414,7 @@ int run_soak(const Args& a) {
                 {"rss_mb_at_1min", after_warmup},
                 {"rss_mb_at_end", last},
                 {"rss_growth_mb_after_1min", after_warmup > 0 ? last - after_warmup : 0.0},
+                {"process_table_entries_max", max_processes},
                 {"rss_samples", samples}};
     std::cout << out.dump(2) << std::endl;
     return 0;
@@ -416,6 +435,7 @@ int run_e2e_bench(int argc, char** argv) {
         std::fprintf(stderr, "saker-bench e2e: needs root (the agent loads the probe)\n");
         return 1;
     }
+    std::signal(SIGPIPE, SIG_IGN); // an agent that dies mid-run must not kill the bench
     if (a.soak_minutes > 0) return run_soak(a);
     if (a.pinned) return run_pinned(a);
     return run_rates(a);

@@ -1,7 +1,7 @@
 // The syscall storm `saker-bench e2e` drives the agent with: a busy node in miniature.
 //
 // One ITERATION of a storm worker is, in this order:
-//   16 x { open(file under /etc or /usr, O_RDONLY); close }              (32 events)
+//   32 x { open(file under /etc or /usr, O_RDONLY); close }              (64 events)
 //    1 x { socket(AF_INET, SOCK_STREAM); connect(127.0.0.1:listener); close }
 //        + the listener thread's accept and close                          (5 events)
 //   every 32nd iteration:  fork(); child _exit(0); waitpid                 (clone churn)
