@@ -5,26 +5,18 @@
 
 namespace saker::output {
 
+// Falco's priorities are syslog's severities, in the same order from 0 to 7.
+static_assert(static_cast<int>(Priority::Emergency) == LOG_EMERG &&
+              static_cast<int>(Priority::Alert) == LOG_ALERT &&
+              static_cast<int>(Priority::Critical) == LOG_CRIT &&
+              static_cast<int>(Priority::Error) == LOG_ERR &&
+              static_cast<int>(Priority::Warning) == LOG_WARNING &&
+              static_cast<int>(Priority::Notice) == LOG_NOTICE &&
+              static_cast<int>(Priority::Informational) == LOG_INFO &&
+              static_cast<int>(Priority::Debug) == LOG_DEBUG);
+
 int syslog_level(Priority p) {
-    switch (p) {
-    case Priority::Emergency:
-        return LOG_EMERG;
-    case Priority::Alert:
-        return LOG_ALERT;
-    case Priority::Critical:
-        return LOG_CRIT;
-    case Priority::Error:
-        return LOG_ERR;
-    case Priority::Warning:
-        return LOG_WARNING;
-    case Priority::Notice:
-        return LOG_NOTICE;
-    case Priority::Informational:
-        return LOG_INFO;
-    case Priority::Debug:
-        return LOG_DEBUG;
-    }
-    return LOG_DEBUG;
+    return static_cast<int>(p);
 }
 
 namespace {
