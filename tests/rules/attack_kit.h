@@ -4,8 +4,9 @@
 // connect_to() stay on loopback; ptrace_attach_child() and ptrace_traceme_child() trace only a
 // child of the test; exec_from_memfd() runs a copy of a program from an anonymous memory file.
 // AttackContainer is a throwaway runc busybox container as kubelet would name its cgroup: its own
-// network namespace, runc's default (minimal) capabilities, a writable rootfs, `sleep 300` as
-// pid 1; exec() runs one command in it. missing_tools() says what a suite cannot run without.
+// network namespace, runc's default (minimal) capabilities plus any asked for, a writable rootfs,
+// `sleep 300` as pid 1; exec() runs one command in it. missing_tools() says what a suite cannot run
+// without.
 #pragma once
 
 #include "support/busybox_rootfs.h"
@@ -190,8 +191,10 @@ inline Spawned exec_from_memfd(const std::string& program, const std::string& na
 
 class AttackContainer {
   public:
-    // Lays out the rootfs (busybox, `applets`, the dirs the attacks need) and the spec.
-    AttackContainer(const std::string& name_prefix, const std::vector<std::string>& applets)
+    // Lays out the rootfs (busybox, `applets`, the dirs the attacks need) and the spec, with
+    // `extra_caps` (e.g. "CAP_SYS_ADMIN") added to runc's default capabilities.
+    AttackContainer(const std::string& name_prefix, const std::vector<std::string>& applets,
+                    const std::vector<std::string>& extra_caps = {})
         : runc_("/tmp/" + name_prefix + "runc-XXXXXX", name_prefix), id_(random_hex(64)),
           pod_(random_pod_uid()), cgroup_(kubelet_cgroup(pod_, id_)) {
         REQUIRE(!runc_.dir.empty());
@@ -202,6 +205,9 @@ class AttackContainer {
         // The attacks write below /etc and /bin: the rootfs must be writable.
         auto config = nlohmann::json::parse(slurp(runc_.bundle() / "config.json"));
         config["root"]["readonly"] = false;
+        for (const char* set : {"bounding", "effective", "permitted"})
+            for (const auto& cap : extra_caps)
+                config["process"]["capabilities"][set].push_back(cap);
         std::ofstream(runc_.bundle() / "config.json") << config.dump(2);
     }
 
@@ -222,6 +228,7 @@ class AttackContainer {
     Cmd exec_detached(const std::string& args) const {
         return sh(exec_command(args, "-d") + " </dev/null >/dev/null");
     }
+    std::filesystem::path rootfs() const { return runc_.bundle() / "rootfs"; }
     const std::string& id() const { return id_; }
     std::string short_id() const { return id_.substr(0, 12); }
 

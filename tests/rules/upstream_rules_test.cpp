@@ -97,8 +97,14 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
     fs::permissions(nginx, fs::perms::owner_all);
     fs::permissions(worker, fs::perms::owner_all);
 
-    AttackContainer c("saker-upstream-", {"sh", "sleep", "nc", "arping"});
+    AttackContainer c("saker-upstream-", {"sh", "sleep", "nc", "arping", "insmod"});
     const std::string short_id = c.short_id();
+    // The privileged one: CAP_SYS_MODULE and CAP_SYS_ADMIN, what the escape rules look for. It
+    // only loads a random 64-byte "module" (the kernel rejects it) and writes a file of its own.
+    AttackContainer priv("saker-upstream-priv-", {"sh", "sleep", "insmod"},
+                         {"CAP_SYS_MODULE", "CAP_SYS_ADMIN"});
+    for (const auto* box : {&c, &priv})
+        write_file(box->rootfs() / "tmp" / "rootkit.ko", random_hex(64));
     auto in_container = [&](const std::string& args) {
         Cmd r = c.exec(args);
         INFO("runc exec " << args << ": " << r.out);
@@ -113,6 +119,7 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
     REQUIRE(agent.ready(10s, 25ms));
     const double startup = std::chrono::duration<double>(Clock::now() - agent_started).count();
     c.start();
+    priv.start();
 
     pid_t la_pid = -1, atk_pid = -1;
     auto spawn_la = [&](std::vector<std::string> argv) { la_pid = spawn(argv).pid; };
@@ -297,6 +304,28 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
          [&](const Alert& a) { return in_this_container(a) && field(a, "proc.name") == "nc"; },
          [&](const Alert& a) { return in_this_container(a) && field(a, "proc.name") == "arping"; },
          [&](const Alert& a) { CHECK(field_has(a, "evt.args", "AF_PACKET")); }},
+        {"Linux Kernel Module Injection Detected", "Warning",
+         "insmod of a random image in a container with CAP_SYS_MODULE (rejected: still fires)",
+         "the same insmod in a container without CAP_SYS_MODULE",
+         [&] { in_container("/bin/insmod /tmp/rootkit.ko"); },
+         [&] { CHECK(priv.exec("/bin/insmod /tmp/rootkit.ko").started); }, in_this_container,
+         [&](const Alert& a) { return field(a, "container.id") == priv.short_id(); },
+         [&](const Alert& a) {
+             CHECK(field(a, "proc.name") == "insmod");
+             CHECK(field(a, "evt.res") != "SUCCESS");
+             CHECK(field(a, "proc.args") == "/tmp/rootkit.ko");
+         }},
+        {"Detect release_agent File Container Escapes", "Critical",
+         "a file named release_agent written in a container with CAP_SYS_ADMIN",
+         "the same write in a container without CAP_SYS_ADMIN",
+         [&] { in_container("/bin/sh -c 'echo /x > /tmp/release_agent'"); },
+         [&] { CHECK(priv.exec("/bin/sh -c 'echo /x > /tmp/release_agent'").status == 0); },
+         in_this_container,
+         [&](const Alert& a) { return field(a, "container.id") == priv.short_id(); },
+         [&](const Alert& a) {
+             CHECK(field(a, "fd.name") == "/tmp/release_agent");
+             CHECK(field_has(a, "thread.cap_effective", "CAP_SYS_ADMIN"));
+         }},
     };
 
     std::set<std::string> rules;
