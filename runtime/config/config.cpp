@@ -609,8 +609,10 @@ std::vector<std::string> expand_rules_files(const std::vector<std::string>& entr
             continue;
         }
         std::vector<std::string> in_dir;
-        for (const auto& f : std::filesystem::directory_iterator(entry, ec))
-            if (f.is_regular_file(ec)) in_dir.push_back(f.path().string());
+        // Error-code forms throughout: an unreadable directory yields nothing, never a throw.
+        for (std::filesystem::directory_iterator it(entry, ec), end; !ec && it != end;
+             it.increment(ec))
+            if (it->is_regular_file(ec)) in_dir.push_back(it->path().string());
         std::sort(in_dir.begin(), in_dir.end());
         files.insert(files.end(), in_dir.begin(), in_dir.end());
     }
