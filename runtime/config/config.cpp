@@ -612,7 +612,7 @@ std::vector<std::string> expand_rules_files(const std::vector<std::string>& entr
         // Error-code forms throughout: an unreadable directory yields nothing, never a throw.
         for (std::filesystem::directory_iterator it(entry, ec), end; !ec && it != end;
              it.increment(ec))
-            if (it->is_regular_file(ec)) in_dir.push_back(it->path().string());
+            if (std::error_code fe; it->is_regular_file(fe)) in_dir.push_back(it->path().string());
         std::sort(in_dir.begin(), in_dir.end());
         files.insert(files.end(), in_dir.begin(), in_dir.end());
     }
