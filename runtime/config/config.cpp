@@ -541,13 +541,21 @@ void apply_override(const std::string& text, uint32_t file, Walker& w, Diagnosti
             return;
         }
     }
+    const std::string text_value = text.substr(eq + 1);
     YAML::Node value;
     try {
-        value = YAML::Load(text.substr(eq + 1));
+        value = YAML::Load(text_value);
     } catch (const YAML::Exception& e) {
-        w.set_origin(origin);
-        diags.error(w.loc(e.mark), "invalid value: " + e.msg);
-        return;
+        // A value YAML cannot read as a scalar (`*`, `%x`, `@a`: Falco's own example is
+        // `-o "rules[].disable.rule=*"`) is the string as typed; a broken list or mapping is
+        // an error.
+        if (!text_value.starts_with('[') && !text_value.starts_with('{')) {
+            value = YAML::Node(text_value);
+        } else {
+            w.set_origin(origin);
+            diags.error(w.loc(e.mark), "invalid value: " + e.msg);
+            return;
+        }
     }
     YAML::Node key_node(key); // for warnings: no mark, so they point at the override's start
     w.walk(origin.append ? appended_item(value, rest) : value, key, key_node, origin);

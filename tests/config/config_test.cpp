@@ -153,7 +153,7 @@ TEST_CASE("the repository's saker.yaml loads cleanly and states the built-in def
 TEST_CASE("-o overrides apply after the file, typed like the file", "[config]") {
     auto r = load("webserver:\n  listen_port: 9000\nfile_output:\n  filename: /x\n",
                   {"webserver.listen_port=8766", "file_output.enabled=true",
-                   "base_syscalls.custom_set=[a, b]", "rules[].disable.rule=Terminal*",
+                   "base_syscalls.custom_set=[a, b]", "rules[].disable.rule=*",
                    "rules[].enable.tag=net", "container_engines.containerd.sockets[]=/c.sock",
                    "http_output={enabled: true, url: 'http://h/'}", "priority=error",
                    "append_output[].extra_output=x=%proc.name"});
@@ -165,7 +165,7 @@ TEST_CASE("-o overrides apply after the file, typed like the file", "[config]") 
     CHECK(r.config.file_output.filename == "/x"); // untouched by the override of a sibling
     CHECK(r.config.base_syscalls_custom_set == std::vector<std::string>{"a", "b"});
     CHECK(r.config.rules ==
-          std::vector<RuleSelector>{{false, false, "Terminal*"}, {true, true, "net"}});
+          std::vector<RuleSelector>{{false, false, "*"}, {true, true, "net"}}); // `*`: as typed
     CHECK(r.config.containerd_sockets ==
           std::vector<std::string>{"/run/containerd/containerd.sock", "/c.sock"});
     CHECK(r.config.http_output.enabled);
