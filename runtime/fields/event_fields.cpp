@@ -8,6 +8,7 @@
 #include "frontend/fields.h"
 #include "runtime/fields/event_args.h"
 
+#include <cstdlib>
 #include <ctime>
 #include <stdexcept>
 #include <sys/stat.h>
@@ -110,8 +111,14 @@ struct EventFields::Impl {
         }
         return best;
     }
+    // The host's user files: under $HOST_ROOT when set (Falco's convention: in a pod "/" is
+    // the agent's image and the host's / or /etc is mounted at e.g. /host), else "/".
     static std::string user_root(const Process& p) {
-        if (!p.container || p.container->is_host()) return "/";
+        static const std::string host = [] {
+            const char* r = std::getenv("HOST_ROOT");
+            return std::string(r && *r ? r : "/");
+        }();
+        if (!p.container || p.container->is_host()) return host;
         return "/proc/" + std::to_string(p.pid) + "/root";
     }
     static const containers::ContainerMetadata* meta(EventFields& f) {
