@@ -276,3 +276,35 @@ TEST_CASE("webhook: a dead receiver loses alerts with a count, never detection; 
         CHECK(nlohmann::json::parse(body)["rule"] == "Marker A"); // each post is one JSON alert
     REQUIRE(agent.stop() == 0);
 }
+
+TEST_CASE("syscall_event_drops: lost events raise Falco's internal alert, and `exit` stops") {
+    SAKER_REQUIRE_AGENT();
+    Workdir dir;
+    dir.write("rules.yaml", marker_rule("Marker A", dir.file("a")));
+    auto storm = [&] {
+        for (int i = 0; i < 30000; ++i)
+            dir.touch("storm"); // open + close, faster than a one-page ring drains
+    };
+    {
+        // One page of ring buffer cannot hold a storm: drops are certain.
+        Agent agent({"-r", dir.file("rules.yaml"), "-o", "json_output=true", "-o",
+                     "capture.ring_buffer_bytes=4096", "-o", "webserver.enabled=false", "-o",
+                     "syscall_event_drops.actions=[log, alert]"});
+        REQUIRE(agent.ready());
+        storm();
+        auto alert = agent.wait_alert("Falco internal: syscall event drop", Clock::now() + 3s);
+        REQUIRE(alert);
+        CHECK((*alert)["priority"] == "Critical");
+        CHECK((*alert)["output_fields"]["n_drops"].get<uint64_t>() > 0);
+        CHECK(agent.log().find("syscall event drop") != std::string::npos);
+        REQUIRE(agent.stop() == 0);
+    }
+    {
+        Agent agent({"-r", dir.file("rules.yaml"), "-o", "capture.ring_buffer_bytes=4096", "-o",
+                     "webserver.enabled=false", "-o", "syscall_event_drops.actions=[exit]"});
+        REQUIRE(agent.ready());
+        storm();
+        CHECK(agent.wait_exit() == 1);
+        CHECK(agent.log().find("syscall_event_drops: exiting") != std::string::npos);
+    }
+}
