@@ -98,7 +98,8 @@ enum class HotField : uint8_t {
         Count
 };
 constexpr size_t kHotFieldCount = static_cast<size_t>(HotField::Count);
-static_assert(kHotFieldCount <= 64, "hot fields are selected by a 64-bit mask");
+static_assert(kHotFieldCount < 64, "hot fields are selected by a 64-bit mask");
+constexpr uint64_t kAllHotFields = (uint64_t{1} << kHotFieldCount) - 1;
 
 inline constexpr std::string_view kHotFieldNames[kHotFieldCount] = {
 #define SAKER_HOT_NAME(id, name) name,

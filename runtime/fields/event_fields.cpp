@@ -8,6 +8,7 @@
 #include "frontend/fields.h"
 #include "runtime/fields/event_args.h"
 
+#include <bit>
 #include <cstdlib>
 #include <ctime>
 #include <stdexcept>
@@ -35,6 +36,16 @@ struct EventFields::Impl {
     static Value str(EventFields& f, std::string s) { return f.keep(std::move(s)); }
     static Value opt_str(EventFields& f, const std::string& s) {
         return s.empty() ? Value{} : f.keep(s);
+    }
+    // A one-character string in static storage (no per-event copy).
+    static Value char_view(char c) {
+        static const auto chars = [] {
+            std::array<char, 256> a{};
+            for (std::size_t i = 0; i < a.size(); ++i)
+                a[i] = static_cast<char>(i);
+            return a;
+        }();
+        return Value::of_str({&chars[static_cast<uint8_t>(c)], 1});
     }
     template <typename T> static Value opt_int(const std::optional<T>& v) {
         return v ? Value::of_int(static_cast<int64_t>(*v)) : Value{};
@@ -465,7 +476,7 @@ const std::vector<I::Row>& I::rows() {
         // fd
         {.name = "fd.num", .fn = X(if (f.ctx_ && f.ctx_->has_fd) out = V::of_int(f.ctx_->fd_num))},
         {.name = "fd.type", .fn = FD(d->type == FdType::Unknown ? V{} : V::of_str(state::fd_type_name(d->type)))},
-        {.name = "fd.typechar", .fn = FD(str(f, std::string(1, state::fd_type_char(d->type))))},
+        {.name = "fd.typechar", .fn = FD(char_view(state::fd_type_char(d->type)))},
         {.name = "fd.name", .fn = FD(opt_str(f, d->name))},
         {.name = "fd.nameraw", .fn = FD(opt_str(f, d->nameraw.empty() ? d->name : d->nameraw))},
         {.name = "fd.directory", .fn = FD(d->type == FdType::Directory ? opt_str(f, d->name) : d->type == FdType::File && d->name.starts_with('/') ? str(f, d->name.substr(0, std::max<std::size_t>(d->name.rfind('/'), 1))) : V{})},
@@ -550,6 +561,13 @@ EventFields::EventFields(state::ProcessTable& table, state::UserDb* users,
             throw std::logic_error("EventFields: no registry field named " + std::string(row.name));
         extractors_[info->id] = row.fn;
     }
+    for (std::size_t h = 0; h < kHotFieldCount; ++h) {
+        const FieldInfo* info = reg.find(kHotFieldNames[h]);
+        if (!info)
+            throw std::logic_error("EventFields: no registry field named " +
+                                   std::string(kHotFieldNames[h]));
+        hot_extractors_[h] = extractors_[info->id];
+    }
     timespec real{}, boot{};
     ::clock_gettime(CLOCK_REALTIME, &real);
     ::clock_gettime(CLOCK_BOOTTIME, &boot);
@@ -570,6 +588,16 @@ void EventFields::extract(const FieldRequest& request, Value& out) {
     out = Value{};
     if (!ctx_ || request.field >= extractors_.size() || !extractors_[request.field]) return;
     extractors_[request.field](*this, request, out);
+}
+
+const Value* EventFields::hot_values(uint64_t wanted) {
+    static const FieldRequest none; // hot fields take no argument
+    for (uint64_t w = wanted & kAllHotFields; w; w &= w - 1) {
+        auto h = static_cast<std::size_t>(std::countr_zero(w));
+        hot_[h] = Value{};
+        if (ctx_ && hot_extractors_[h]) hot_extractors_[h](*this, none, hot_[h]);
+    }
+    return hot_.data();
 }
 
 bool EventFields::covers(uint16_t id) const {

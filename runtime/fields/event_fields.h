@@ -8,7 +8,8 @@
 //   scratch storage owned by this object, or in table entries the event does not change).
 // - Extractors are built once, as a table indexed by FieldInfo::id; a row naming a field the
 //   registry does not know is a startup error (std::logic_error from the constructor). A field
-//   without a row answers absent.
+//   without a row answers absent. The hot fields are published through hot_values(), computed
+//   by the same extractors, only those the engine asks for.
 // - Unknown is absent, never zero or a stale value: a process or fd the table does not know, an
 //   ancestor past the root or whose pid was reused, a container field before the metadata
 //   source has answered.
@@ -50,6 +51,8 @@ class EventFields final : public FieldSource {
 
     void set_event(const state::EventContext& ctx);
     void extract(const FieldRequest& request, Value& out) override;
+    // The wanted hot fields (eval_context.h), each through its extractor: what extract() answers.
+    const Value* hot_values(uint64_t wanted) override;
 
     // Registry ids that have an extractor.
     bool covers(uint16_t field_id) const;
@@ -70,6 +73,8 @@ class EventFields final : public FieldSource {
     ContainerMetadataSource* containers_;
     const state::EventContext* ctx_ = nullptr;
     std::vector<Extractor> extractors_;
+    std::array<Extractor, kHotFieldCount> hot_extractors_{}; // by HotField
+    std::array<Value, kHotFieldCount> hot_{};
     uint64_t boot_to_epoch_ns_ = 0; // CLOCK_REALTIME - CLOCK_BOOTTIME, taken once
     uint64_t first_ts_ = 0;         // for evt.reltime
     std::string hostname_;

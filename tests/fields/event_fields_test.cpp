@@ -54,7 +54,59 @@ struct Synthetic {
     }
 };
 
+// Every hot field as published by hot_values() against what extract() answers, rendered;
+// empty when they agree. `wanted` selects which to publish (the others must not be read).
+std::string hot_mismatches(FieldSource& src, uint64_t wanted = kAllHotFields) {
+    const Value* hot = src.hot_values(wanted);
+    if (!hot) return "no hot values published";
+    std::vector<std::string> published(kHotFieldCount);
+    for (std::size_t h = 0; h < kHotFieldCount; ++h)
+        if (wanted >> h & 1) published[h] = saker::test::render(hot[h]);
+    std::string out;
+    for (std::size_t h = 0; h < kHotFieldCount; ++h) {
+        if (!(wanted >> h & 1)) continue;
+        std::string extracted = saker::test::get(src, kHotFieldNames[h]);
+        if (published[h] != extracted)
+            out += std::string(kHotFieldNames[h]) + ": published " + published[h] + ", extracted " +
+                   extracted + "\n";
+    }
+    return out;
+}
+
 } // namespace
+
+TEST_CASE("synthetic: hot values are what the extractors answer") {
+    Synthetic s;
+    auto& p = s.add(42, 1, "cat", 100);
+    p.cwd = "/home/u";
+    p.euid = 1000;
+    p.container = state::ContainerRef{};
+    state::FdInfo fd;
+    fd.type = state::FdType::File;
+    fd.name = "/etc/shadow";
+    s.table.set_fd(p, 3, fd);
+    capture::test::RecordBuilder b(SAKER_EVT_OPEN, SAKER_NR_openat, 3);
+    b.u64(static_cast<uint64_t>(-100)).str("/etc/shadow").u64(O_RDONLY).u64(0).u64(0).u64(0);
+    s.use(b.build(), 42);
+    s.ctx.fd = s.table.fd(*s.table.find(42), 3);
+    s.ctx.has_fd = true, s.ctx.fd_num = 3;
+    s.fields.set_event(s.ctx);
+    CHECK(hot_mismatches(s.fields) == "");
+    CHECK(get(s.fields, "fd.typechar") == "f");
+    CHECK(get(s.fields, "fd.directory") == "/etc");
+    CHECK(get(s.fields, "container.id") == "host");
+    // Only the wanted ones are computed; they still agree.
+    uint64_t some = uint64_t{1} << static_cast<int>(HotField::FdName) |
+                    uint64_t{1} << static_cast<int>(HotField::UserUid);
+    CHECK(hot_mismatches(s.fields, some) == "");
+    // An event without fd or process: everything absent, and still in agreement.
+    s.ctx.fd = nullptr;
+    s.ctx.has_fd = false;
+    s.ctx.process = nullptr;
+    s.fields.set_event(s.ctx);
+    CHECK(hot_mismatches(s.fields) == "");
+    CHECK(get(s.fields, "fd.name") == "<NA>");
+}
 
 TEST_CASE("renderers: errno names, open flags, caps, ptrace, families") {
     CHECK(fields::errno_name(2) == "ENOENT");
@@ -439,6 +491,34 @@ TEST_CASE("live: a process started before the table was seeded is known") {
     CHECK(cap->values["proc.pid"] == std::to_string(pid));
     CHECK(std::stoll(cap->values["proc.duration"]) > 100'000'000);
     CHECK(lp.locked([&](state::ProcessTable& t) { return t.find(pid) == nullptr; }));
+}
+
+TEST_CASE("live: hot values are what the extractors answer, on every event") {
+    SAKER_REQUIRE_PROBE();
+    saker::test::LivePipeline lp;
+    struct Seen {
+        std::mutex mu;
+        int events = 0;
+        std::vector<std::string> mismatches;
+    };
+    auto seen = std::make_shared<Seen>();
+    lp.add_hook([=](const state::EventContext&, FieldSource& src) {
+        std::string m = hot_mismatches(src);
+        std::lock_guard lock(seen->mu);
+        ++seen->events;
+        if (!m.empty() && seen->mismatches.size() < 5) seen->mismatches.push_back(m);
+    });
+    pid_t pid = spawn({"sh", "-c", "cat /etc/hostname > /dev/null; ls /proc/self/fd > /dev/null"});
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(lp.sync());
+    std::lock_guard lock(seen->mu);
+    CHECK(seen->events > 10);
+    std::string all;
+    for (const auto& m : seen->mismatches)
+        all += m;
+    INFO(all);
+    CHECK(seen->mismatches.empty());
 }
 
 TEST_CASE("live: relative opens resolve against cwd and dirfd; a reused fd shows its new name") {
