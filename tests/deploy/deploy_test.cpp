@@ -136,8 +136,12 @@ void check_agent(const std::vector<YAML::Node>& docs, const Expect& expect) {
         return str(by_name(pod["volumes"], it->second)["hostPath"]["path"]);
     };
     CHECK(host_path_at("/sys/fs/cgroup") == "/sys/fs/cgroup");
-    CHECK(host_path_at("/etc/passwd") == "/etc/passwd");
-    CHECK(host_path_at("/etc/group") == "/etc/group");
+    // Host user names: the host's /etc under HOST_ROOT (runtime/fields: user_root).
+    CHECK(host_path_at("/host/etc") == "/etc");
+    std::string host_root;
+    for (const auto& e : c["env"])
+        if (str(e["name"]) == "HOST_ROOT") host_root = str(e["value"]);
+    CHECK(host_root == "/host");
 
     // --- the configuration: mounted from the ConfigMap at the path given to -c
     std::vector<std::string> args;
