@@ -4,9 +4,9 @@
 // connect_to() stay on loopback; ptrace_attach_child() and ptrace_traceme_child() trace only a
 // child of the test; exec_from_memfd() runs a copy of a program from an anonymous memory file.
 // AttackContainer is a throwaway runc busybox container as kubelet would name its cgroup: its own
-// network namespace, runc's default (minimal) capabilities plus any asked for, a writable rootfs,
-// `sleep 300` as pid 1; exec() runs one command in it. missing_tools() says what a suite cannot run
-// without.
+// network namespace, runc's default (minimal) capabilities plus any asked for, a writable
+// overlayfs root over a busybox image layer, `sleep 300` as pid 1; exec() runs one command in it.
+// missing_tools() says what a suite cannot run without.
 #pragma once
 
 #include "support/busybox_rootfs.h"
@@ -21,6 +21,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +29,7 @@
 #include <spawn.h>
 #include <string>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -191,20 +193,35 @@ inline Spawned exec_from_memfd(const std::string& program, const std::string& na
 
 class AttackContainer {
   public:
-    // Lays out the rootfs (busybox, `applets`, the dirs the attacks need) and the spec, with
-    // `extra_caps` (e.g. "CAP_SYS_ADMIN") added to runc's default capabilities.
+    // Lays out the image (busybox, `applets`, the dirs the attacks need) as the lower layer of
+    // an overlayfs, as container runtimes mount images (what proc.is_exe_upper_layer reads), and
+    // the spec, with `extra_caps` (e.g. "CAP_SYS_ADMIN") added to runc's default capabilities.
     AttackContainer(const std::string& name_prefix, const std::vector<std::string>& applets,
                     const std::vector<std::string>& extra_caps = {})
-        : runc_("/tmp/" + name_prefix + "runc-XXXXXX", name_prefix), id_(random_hex(64)),
+        : layers_("/tmp/" + name_prefix + "layers-XXXXXX"),
+          runc_("/tmp/" + name_prefix + "runc-XXXXXX", name_prefix), id_(random_hex(64)),
           pod_(random_pod_uid()), cgroup_(kubelet_cgroup(pod_, id_)) {
+        namespace fs = std::filesystem;
+        REQUIRE(!layers_.path.empty());
         REQUIRE(!runc_.dir.empty());
-        make_busybox_rootfs(runc_.bundle() / "rootfs", static_busybox(),
+        make_busybox_rootfs(layers_.path / "lower", static_busybox(),
                             {{"proc", "dev", "sys", "tmp", "etc", "mnt"}, applets, "attack"});
+        for (const char* d : {"upper", "work", "merged"})
+            fs::create_directories(layers_.path / d);
+        fs::create_directories(runc_.bundle());
+        const std::string options = "lowerdir=" + layers_ / "lower" +
+                                    ",upperdir=" + layers_ / "upper" +
+                                    ",workdir=" + layers_ / "work";
+        overlay_.merged = layers_.path / "merged";
+        overlay_.mounted =
+            ::mount("overlay", overlay_.merged.c_str(), "overlay", 0, options.c_str()) == 0;
+        INFO("mount -t overlay -o " << options << ": " << std::strerror(errno));
+        REQUIRE(overlay_.mounted);
         if (!cgroup_.systemd) runc_.cgroup_dirs_to_remove = cgroupfs_dirs(pod_, id_);
         REQUIRE(runc_.write_spec({"/bin/sleep", "300"}, cgroup_.cgroups_path) == 0);
         // The attacks write below /etc and /bin: the rootfs must be writable.
         auto config = nlohmann::json::parse(slurp(runc_.bundle() / "config.json"));
-        config["root"]["readonly"] = false;
+        config["root"] = {{"path", overlay_.merged.string()}, {"readonly", false}};
         for (const char* set : {"bounding", "effective", "permitted"})
             for (const auto& cap : extra_caps)
                 config["process"]["capabilities"][set].push_back(cap);
@@ -228,11 +245,23 @@ class AttackContainer {
     Cmd exec_detached(const std::string& args) const {
         return sh(exec_command(args, "-d") + " </dev/null >/dev/null");
     }
-    std::filesystem::path rootfs() const { return runc_.bundle() / "rootfs"; }
+    // The container's root as it sees it (writes land in the upper layer).
+    std::filesystem::path rootfs() const { return overlay_.merged; }
     const std::string& id() const { return id_; }
     std::string short_id() const { return id_.substr(0, 12); }
 
   private:
+    // Unmounted (lazily: MNT_DETACH) after the container is gone, before the layers are removed.
+    struct OverlayMount {
+        std::filesystem::path merged;
+        bool mounted = false;
+        ~OverlayMount() {
+            if (mounted) ::umount2(merged.c_str(), MNT_DETACH);
+        }
+    };
+    // Destroyed in reverse: the container first, then the mount, then the layers.
+    TempDir layers_;
+    OverlayMount overlay_;
     RuncContainer runc_;
     std::string id_, pod_;
     KubeletCgroup cgroup_;

@@ -97,7 +97,7 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
     fs::permissions(nginx, fs::perms::owner_all);
     fs::permissions(worker, fs::perms::owner_all);
 
-    AttackContainer c("saker-upstream-", {"sh", "sleep", "nc", "arping", "insmod"});
+    AttackContainer c("saker-upstream-", {"sh", "sleep", "nc", "arping", "insmod", "cat", "chmod"});
     const std::string short_id = c.short_id();
     // The privileged one: CAP_SYS_MODULE and CAP_SYS_ADMIN, what the escape rules look for. It
     // only loads a random 64-byte "module" (the kernel rejects it) and writes a file of its own.
@@ -304,6 +304,21 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
          [&](const Alert& a) { return in_this_container(a) && field(a, "proc.name") == "nc"; },
          [&](const Alert& a) { return in_this_container(a) && field(a, "proc.name") == "arping"; },
          [&](const Alert& a) { CHECK(field_has(a, "evt.args", "AF_PACKET")); }},
+        {"Drop and execute new binary in container", "Critical",
+         "a binary written into the container (its upper layer) and run",
+         "a binary of the image (lower layer) run",
+         [&] { in_container("/bin/cat /etc/hostname la-" + tok); },
+         [&] {
+             in_container("/bin/sh -c 'cat /bin/busybox > /tmp/dropped-" + tok +
+                          "; chmod 755 /tmp/dropped-" + tok + "'");
+             in_container("/tmp/dropped-" + tok + " true");
+         },
+         [&](const Alert& a) { return field_has(a, "proc.cmdline", "la-" + tok); },
+         [&](const Alert& a) { return field(a, "proc.exe") == "/tmp/dropped-" + tok; },
+         [&](const Alert& a) {
+             CHECK(field(a, "container.id") == short_id);
+             CHECK(field(a, "proc.cwd") == "/");
+         }},
         {"Linux Kernel Module Injection Detected", "Warning",
          "insmod of a random image in a container with CAP_SYS_MODULE (rejected: still fires)",
          "the same insmod in a container without CAP_SYS_MODULE",
