@@ -77,26 +77,6 @@ struct Settings {
     std::unique_ptr<output::Outputs> outputs;
 };
 
-// A rules_files entry that is a directory stands for its .yaml/.yml files, by name (Falco).
-std::vector<std::string> expand_rules_files(const std::vector<std::string>& entries) {
-    std::vector<std::string> out;
-    for (const auto& e : entries) {
-        std::error_code ec;
-        if (!std::filesystem::is_directory(e, ec)) {
-            out.push_back(e);
-            continue;
-        }
-        std::vector<std::string> files;
-        for (const auto& f : std::filesystem::directory_iterator(e, ec))
-            if (f.is_regular_file(ec) &&
-                (f.path().extension() == ".yaml" || f.path().extension() == ".yml"))
-                files.push_back(f.path().string());
-        std::sort(files.begin(), files.end());
-        out.insert(out.end(), files.begin(), files.end());
-    }
-    return out;
-}
-
 std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string& hostname,
                                         FILE* stdout_stream, std::string& error) {
     auto loaded = config::load_config(req.config_path, req.overrides);
@@ -110,9 +90,10 @@ std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string
     const config::Config& c = s->config;
 
     RulesRequest rr;
-    rr.files = expand_rules_files(!req.rules_files.empty() ? req.rules_files
-                                  : !c.rules_files.empty() ? c.rules_files
-                                                           : std::vector{req.default_rules});
+    rr.files =
+        config::expand_rules_files(!req.rules_files.empty() ? req.rules_files
+                                   : !c.rules_files.empty() ? c.rules_files
+                                                            : std::vector{req.default_rules});
     rr.selectors = c.rules;
     rr.min_priority = c.priority;
     rr.engine.kind = c.engine == config::EngineKind::Jit ? EngineKind::Jit : EngineKind::Interp;

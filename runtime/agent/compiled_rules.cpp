@@ -48,10 +48,16 @@ std::shared_ptr<const CompiledRules> compile_rules(const RulesRequest& request,
     }
     for (const auto& rule : out->rules.rules) {
         std::vector<OutputToken> appended = base;
+        std::vector<const config::AppendOutput*> entries;
         for (size_t i = 0; i < extras.size(); ++i)
-            if (config::matches(request.append_output[i], rule))
+            if (config::matches(request.append_output[i], rule)) {
                 appended.insert(appended.end(), extras[i].begin(), extras[i].end());
+                entries.push_back(&request.append_output[i]);
+            }
         out->plans.push_back(output::plan_output(rule, appended));
+        for (const auto* e : entries)
+            if (!output::add_extra_fields(out->plans.back(), e->extra_fields, error))
+                return nullptr;
     }
     return out;
 }
