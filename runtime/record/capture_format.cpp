@@ -88,37 +88,31 @@ bool Decoder::check(bool ok, const char* what) {
 }
 
 namespace {
-uint64_t load_le(const uint8_t* p, int n) {
+uint64_t load_le(const uint8_t* p, size_t n) {
     uint64_t v = 0;
-    for (int i = 0; i < n; ++i)
+    for (size_t i = 0; i < n; ++i)
         v |= uint64_t{p[i]} << (8 * i);
     return v;
 }
 } // namespace
 
-bool Decoder::u8(uint8_t& v) {
+template <typename T> bool Decoder::number(T& v) {
     const uint8_t* p;
-    if (!take(1, "a byte", p)) return false;
-    v = *p;
+    if (!take(sizeof(T), "a number", p)) return false;
+    v = static_cast<T>(load_le(p, sizeof(T)));
     return true;
+}
+bool Decoder::u8(uint8_t& v) {
+    return number(v);
 }
 bool Decoder::u16(uint16_t& v) {
-    const uint8_t* p;
-    if (!take(2, "a u16", p)) return false;
-    v = static_cast<uint16_t>(load_le(p, 2));
-    return true;
+    return number(v);
 }
 bool Decoder::u32(uint32_t& v) {
-    const uint8_t* p;
-    if (!take(4, "a u32", p)) return false;
-    v = static_cast<uint32_t>(load_le(p, 4));
-    return true;
+    return number(v);
 }
 bool Decoder::u64(uint64_t& v) {
-    const uint8_t* p;
-    if (!take(8, "a u64", p)) return false;
-    v = load_le(p, 8);
-    return true;
+    return number(v);
 }
 bool Decoder::boolean(bool& v) {
     uint8_t b = 0;

@@ -125,6 +125,7 @@ class Decoder {
     const std::string& error() const { return error_; }
 
   private:
+    template <typename T> bool number(T& v);
     bool take(size_t n, const char* what, const uint8_t*& p);
     std::span<const uint8_t> in_;
     size_t at_ = 0;

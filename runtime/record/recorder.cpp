@@ -26,8 +26,12 @@ const containers::ContainerMetadata* RecordingMetadataSource::lookup(std::string
 
 void RecordingMetadataSource::observe(std::string_view full_id) {
     inner_.observe(full_id);
+    if (full_id == settled_) return; // the common case: the same container as last time
     auto it = recorded_.find(std::string(full_id));
-    if (it == recorded_.end() || !it->second) lookup(full_id);
+    if (it != recorded_.end() && it->second)
+        settled_.assign(full_id);
+    else
+        lookup(full_id);
 }
 
 // ---- Recorder --------------------------------------------------------------------------------

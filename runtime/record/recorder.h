@@ -44,6 +44,7 @@ class RecordingMetadataSource final : public fields::ContainerMetadataSource {
     Recorder& recorder_;
     // Per id: the answer recorded last (its address: the source's records are immutable).
     std::unordered_map<std::string, const containers::ContainerMetadata*> recorded_;
+    std::string settled_; // the last observed id whose answer is recorded
 };
 
 class Recorder {
