@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sstream>
 #include <sys/socket.h>
@@ -70,6 +71,14 @@ bool AgentProcess::start(const std::string& binary, const std::vector<std::strin
 }
 
 void AgentProcess::read_lines(int fd, bool is_stdout) {
+    // The alert reader runs real-time (it only reads and stamps): otherwise, with the storm
+    // saturating the cores, the stamp would measure when this thread got a CPU, not when the
+    // line arrived. Without the privilege it stays a normal thread.
+    if (is_stdout) {
+        sched_param sp{};
+        sp.sched_priority = 1;
+        pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+    }
     std::string pending;
     char buf[1 << 16];
     for (;;) {
