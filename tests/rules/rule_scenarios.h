@@ -78,7 +78,7 @@ inline double run_scenario(const AgentProcess& agent, const Scenario& s) {
     auto alert = wait_for_alert(agent, s.rule, s.from_attack, done + std::chrono::seconds(1));
     const double waited = std::chrono::duration<double>(Clock::now() - done).count();
     if (!alert) {
-        INFO("alerts so far:\n" << agent.output());
+        INFO("alerts so far:\n" << agent.output() << "\nagent log:\n" << agent.log());
         FAIL_CHECK("the attack's alert did not arrive within 1 s");
         return -1;
     }
