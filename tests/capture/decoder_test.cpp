@@ -50,6 +50,32 @@ TEST_CASE("a well-formed record decodes to its params", "[decoder]") {
     CHECK(ev.raw.size() == raw.size());
 }
 
+TEST_CASE("param_index finds a layout's params while compiling, and agrees with names",
+          "[decoder]") {
+    static_assert(param_index(EventType::OPEN, "dirfd") == 0);
+    static_assert(param_index(EventType::OPEN, "ino") == 5);
+    static_assert(param_index(EventType::EXECVE, "comm") == 17);
+    static_assert(param_index(EventType::GENERIC, "a5") == 5);
+    auto raw = open_record();
+    Event ev;
+    REQUIRE(decode(raw, ev) == DecodeError::none);
+    for (std::string_view name : event_param_names(SAKER_EVT_OPEN)) {
+        INFO(name);
+        CHECK(ev.param(name) != nullptr);
+    }
+    CHECK(ev.s64(param_index(EventType::OPEN, "dirfd")) == -100);
+    CHECK(ev.str(param_index(EventType::OPEN, "path")) == "/etc/passwd");
+    CHECK(ev.u64(param_index(EventType::OPEN, "dev")) == ev.u64("dev"));
+    CHECK(ev.u64(param_index(EventType::OPEN, "ino")) == 1234u);
+    // Names within a layout are unique: param_index, which returns the first, is exact.
+    for (uint16_t t = 0; t < SAKER_EVT_MAX; t++) {
+        const auto& names = event_param_names(t);
+        for (size_t i = 0; i < names.size(); i++)
+            for (size_t j = 0; j < i; j++)
+                CHECK(names[i] != names[j]);
+    }
+}
+
 TEST_CASE("fewer params than the layout is allowed, absent ones read as missing", "[decoder]") {
     auto raw = RecordBuilder(SAKER_EVT_EXECVE, SYS_execve, -2).str("/x").build();
     Event ev;
