@@ -28,6 +28,19 @@ void Pipeline::set_rules(std::shared_ptr<const CompiledRules> rules) {
     matches_.assign(std::max<size_t>(rules_ ? rules_->rules.rules.size() : 0, 1), 0);
 }
 
+namespace {
+constexpr uint32_t kUnresolved = kNoEventType - 1;
+} // namespace
+
+uint32_t Pipeline::type_id(const capture::Event& ev, std::string_view name) {
+    const uint32_t nr = ev.hdr.syscall_nr;
+    if (ev.type() == capture::EventType::PROC_EXIT || nr >= 4096) return event_type_id(name);
+    if (nr >= type_by_nr_.size()) type_by_nr_.resize(nr + 1, kUnresolved);
+    uint32_t& slot = type_by_nr_[nr];
+    if (slot == kUnresolved) slot = event_type_id(name);
+    return slot;
+}
+
 void Pipeline::on_event(const capture::Event& ev) {
     ++stats_.events;
     const state::EventContext& ctx = updater_.apply(ev);
@@ -36,7 +49,7 @@ void Pipeline::on_event(const capture::Event& ev) {
     if (containers_ && ctx.process && ctx.process->container && !ctx.process->container->is_host())
         containers_->observe(ctx.process->container->id);
     if (ctx.type_name.empty() || !rules_) return; // bookkeeping records (fork) match no rule
-    uint32_t type = event_type_id(ctx.type_name);
+    uint32_t type = type_id(ev, ctx.type_name);
     if (type == kNoEventType) return;
     if (metrics_.events_by_type) (*metrics_.events_by_type)[type].inc();
     fields_.set_event(ctx);

@@ -74,6 +74,10 @@ class Pipeline {
     state::StateUpdater updater_;
     fields::EventFields fields_;
     std::vector<uint32_t> matches_;
+    // Event type id by syscall number: the event's name is a function of it (state_updater's
+    // falco_event_name), so the name search runs once per syscall, not once per event.
+    std::vector<uint32_t> type_by_nr_;
+    uint32_t type_id(const capture::Event& ev, std::string_view name);
     PipelineStats stats_;
     PipelineMetrics metrics_;
 };
