@@ -249,6 +249,8 @@ std::unique_ptr<JitEngine> JitEngine::create(const Ruleset& rules, const EngineO
         EntryFn fn = lookup(entry_name(tp));
         if (!fn) return nullptr;
         e->by_type_[tp.type] = {fn, tp.hot_wanted};
+        for (uint32_t t : tp.same_as)
+            e->by_type_[t] = {fn, tp.hot_wanted};
     }
     e->slots_.resize(e->plan_->slots.size());
     e->ctx_.slots = e->slots_.data();
@@ -259,7 +261,7 @@ std::unique_ptr<JitEngine> JitEngine::create(const Ruleset& rules, const EngineO
 }
 
 const Value* JitEngine::extract_hot(FieldSource& source, uint64_t wanted) {
-    for (uint64_t w = wanted; w; w &= w - 1) {
+    for (uint64_t w = wanted & kAllHotFields; w; w &= w - 1) {
         auto h = static_cast<size_t>(std::countr_zero(w));
         own_hot_[h] = Value{};
         source.extract(plan_->hot_requests[h], own_hot_[h]);

@@ -6,7 +6,9 @@
 //   rules, with what fetching it means (SlotTable, read by the `saker_fetch` helper), whether
 //   it is a hot field (loaded from ctx->hot instead) and whether its value may be a List;
 // - for each event type, the rules that can match it and their conditions specialized for
-//   that type (`evt.type` tests folded to constants, and/or/not simplified);
+//   that type (`evt.type` tests folded to constants, and/or/not simplified, children ordered
+//   cheapest first); types whose specialized rules are identical (open/openat/openat2) share
+//   one TypePlan, so one compiled function;
 // - the constant objects generated code reaches through `ctx->consts` (string sets, prefix
 //   tries, glob matchers, regexes, comparisons left to the generic helper), by index.
 // Generated code holds no process addresses, so its object code can be cached.
@@ -49,14 +51,24 @@ class SlotTable {
 };
 
 // Constant objects referenced by generated code.
+
+// A set of strings for `in` with a long list: open addressing over a hash of the length and
+// the first and last eight bytes (most values are names and paths that differ there), so a
+// lookup is a few loads, one multiply and usually one memcmp. std::unordered_map's hash of
+// every byte made each lookup ~140 instructions (callgrind, saker-bench predicates).
 class StringSet {
   public:
     explicit StringSet(const std::vector<std::string>& items);
-    bool contains(std::string_view s) const { return set_.count(s) > 0; }
+    bool contains(std::string_view s) const;
 
   private:
+    static uint64_t hash(std::string_view s);
+    struct Bucket {
+        uint64_t hash = 0;
+        uint32_t item = UINT32_MAX; // index into items_, UINT32_MAX: empty
+    };
     std::vector<std::string> items_;
-    std::unordered_map<std::string_view, bool> set_;
+    std::vector<Bucket> buckets_; // a power of two, at most half full
 };
 
 // A byte trie over prefixes: "does the value start with any of them" in one walk. In path
@@ -137,6 +149,7 @@ struct OrGroup {
 
 struct TypePlan {
     uint32_t type = 0;                                    // event type id
+    std::vector<uint32_t> same_as;                        // other types with identical rules
     std::vector<std::pair<uint32_t, ast::ExprPtr>> rules; // rule index, specialized condition
     // Subtrees that occur more than once among this type's rules: computed once per event.
     std::unordered_map<const ast::Expr*, uint32_t> memo_of;

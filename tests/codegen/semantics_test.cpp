@@ -3,6 +3,7 @@
 // when the JIT is available: they must agree; the interpreter's answer is the one checked).
 #include "bench/synthetic_events.h"
 #include "codegen/engine.h"
+#include "codegen/helpers.h"
 #include "codegen/semantics.h"
 #include "frontend/frontend.h"
 
@@ -10,6 +11,8 @@
 
 #include <array>
 #include <cstring>
+#include <random>
+#include <string_view>
 
 using saker::Value;
 using saker::ValueKind;
@@ -506,4 +509,30 @@ TEST_CASE("conditions: numbers and networks") {
     CHECK(Cond("fd.sport > 442 and fd.sport <= 443")(e));
     CHECK(Cond("user.uid > 0")(e));
     CHECK(Cond("user.uid = 4294967295")(e));
+}
+
+TEST_CASE("saker_contains agrees with string_view::find on every length and position") {
+    // A two-letter alphabet makes partial matches (first and last byte equal) frequent; lengths
+    // cover the whole-block loop, the tail copy and needles past the vector limit.
+    std::mt19937_64 rng(7);
+    auto text = [&](size_t n) {
+        std::string s(n, 'a');
+        for (auto& c : s)
+            c = "ab./"[rng() % (rng() % 4 ? 2 : 4)];
+        return s;
+    };
+    size_t checked = 0;
+    for (size_t len = 0; len <= 80; ++len)
+        for (int k = 0; k < 40; ++k) {
+            std::string hay = text(len);
+            size_t nlen = rng() % 40;
+            // Half the needles are taken from the haystack, so they are found.
+            std::string needle =
+                k % 2 && nlen <= len ? hay.substr(rng() % (len - nlen + 1), nlen) : text(nlen);
+            bool want = std::string_view(hay).find(needle) != std::string_view::npos;
+            INFO("haystack '" << hay << "' needle '" << needle << "'");
+            REQUIRE(saker_contains(hay.data(), hay.size(), needle.data(), needle.size()) == want);
+            ++checked;
+        }
+    CHECK(checked == 81 * 40);
 }
