@@ -21,6 +21,8 @@
 #endif
 
 #include <llvm/Config/llvm-config.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
@@ -113,10 +115,23 @@ std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string
     if (!s->outputs) return nullptr;
     s->watched = rr.files;
     if (!req.config_path.empty()) s->watched.push_back(req.config_path);
-    spdlog::info("loaded {} rules ({} enabled) from {} file(s)", s->rules->rules.rules.size(),
-                 s->rules->rules.enabled_count(), rr.files.size());
     return s;
 }
+
+// `%*` in a log pattern: the message as a JSON string (quotes, newlines, invalid UTF-8
+// escaped), so a multi-line diagnostic is still one JSON log line.
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+  public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&,
+                spdlog::memory_buf_t& dest) override {
+        std::string text = nlohmann::json(std::string(msg.payload.data(), msg.payload.size()))
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        dest.append(text.data(), text.data() + text.size());
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override {
+        return std::make_unique<JsonMessageFlag>();
+    }
+};
 
 void configure_logging(const config::Config& c) {
     std::vector<spdlog::sink_ptr> sinks;
@@ -125,6 +140,12 @@ void configure_logging(const config::Config& c) {
         sinks.push_back(
             std::make_shared<spdlog::sinks::syslog_sink_mt>("saker", LOG_PID, LOG_USER, false));
     auto logger = std::make_shared<spdlog::logger>("saker", sinks.begin(), sinks.end());
+    if (c.log_format == config::Config::LogFormat::Json) {
+        auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+        f->add_flag<JsonMessageFlag>('*').set_pattern(
+            R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":%*})");
+        logger->set_formatter(std::move(f));
+    }
     using L = spdlog::level::level_enum;
     switch (c.log_level) {
     case Priority::Emergency:
@@ -210,6 +231,9 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     std::unique_ptr<Settings> settings = load_settings(req, hostname, req.stdout_stream, error);
     if (!settings) return 1;
     configure_logging(settings->config);
+    spdlog::info("loaded {} rules ({} enabled) from {} file(s)",
+                 settings->rules->rules.rules.size(), settings->rules->rules.enabled_count(),
+                 settings->watched.size() - !req.config_path.empty());
     const config::Config& boot =
         settings->config; // settings fixed at start (see warn_restart_only)
 

@@ -327,6 +327,9 @@ const Key kKeys[] = {
     {"log_level", SAKER_SET(c.log_level = priority_of(n))},
     {"log_stderr", SAKER_SET(c.log_stderr = bool_of(n))},
     {"log_syslog", SAKER_SET(c.log_syslog = bool_of(n))},
+    {"log_format",
+     SAKER_SET(c.log_format = choice_of<Config::LogFormat>(
+                   n, {{"text", Config::LogFormat::Text}, {"json", Config::LogFormat::Json}}))},
     {"engine", SAKER_SET({
          // Falco's `engine:` is a mapping that picks a kernel driver; saker has one probe.
          if (n.IsMap())

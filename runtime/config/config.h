@@ -146,6 +146,7 @@ struct Config {
     Priority log_level = Priority::Informational; // emergency..debug, as Falco
     bool log_stderr = true;
     bool log_syslog = true;
+    enum class LogFormat : uint8_t { Text, Json } log_format = LogFormat::Text; // saker's key
 
     // saker's own keys.
     EngineKind engine = EngineKind::Jit;

@@ -60,6 +60,7 @@ watch_config_files: false
 log_level: debug
 log_stderr: false
 log_syslog: false
+log_format: json
 engine: interp
 jit: {opt_level: 3, cache_dir: /var/cache/saker}
 capture: {ring_buffer_bytes: 65536}
@@ -116,6 +117,7 @@ TEST_CASE("every key is read into the Config", "[config]") {
     CHECK(c.log_level == Priority::Debug);
     CHECK_FALSE(c.log_stderr);
     CHECK_FALSE(c.log_syslog);
+    CHECK(c.log_format == Config::LogFormat::Json);
     CHECK(c.engine == EngineKind::Interp);
     CHECK(c.jit_opt_level == 3);
     CHECK(c.jit_cache_dir == "/var/cache/saker");
