@@ -241,6 +241,12 @@ class AttackContainer {
     }
     // Runs it (args as a shell would split them) and waits for it.
     Cmd exec(const std::string& args) const { return sh(exec_command(args)); }
+    // The same for an attack step: CHECKs that runc ran, whatever the command's own result.
+    void run(const std::string& args) const {
+        Cmd r = exec(args);
+        INFO("runc exec " << args << ": " << r.out);
+        CHECK(r.started);
+    }
     // The same, detached (-d): for servers the attack talks to.
     Cmd exec_detached(const std::string& args) const {
         return sh(exec_command(args, "-d") + " </dev/null >/dev/null");

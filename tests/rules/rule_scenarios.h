@@ -6,6 +6,7 @@
 // come from the look-alike. The look-alike runs first: the probe writes every CPU's records
 // into one ring, in order, and the agent handles and prints them in that order, so once the
 // attack's alert is out every alert the look-alike could have caused is out too.
+// RulesAgent starts `saker run` on a rules file; run_scenarios() runs a suite and stops it.
 #pragma once
 
 #include "support/agent_process.h"
@@ -14,12 +15,16 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <sys/types.h>
 #include <thread>
+#include <vector>
 
 namespace saker::test {
 
@@ -43,6 +48,9 @@ inline auto by_pid(const pid_t& pid) {
 }
 inline auto by_cmdline(const std::string& token) {
     return [token](const Alert& a) { return field_has(a, "proc.cmdline", token); };
+}
+inline auto by_container(const std::string& short_id) {
+    return [short_id](const Alert& a) { return field(a, "container.id") == short_id; };
 }
 
 struct Scenario {
@@ -93,6 +101,37 @@ inline double run_scenario(const AgentProcess& agent, const Scenario& s) {
         FAIL_CHECK("the look-alike fired the rule");
     }
     return waited;
+}
+
+// `saker run -r <rules> -o json_output=true`, REQUIREd to attach its probe within 10 s.
+struct RulesAgent {
+    AgentProcess process;
+    double startup_s = 0; // from exec to "probe attached" (rules compiled, probe loaded)
+    RulesAgent(const std::string& rules, const std::string& tmp_prefix)
+        : process({"-r", rules, "-o", "json_output=true"}, tmp_prefix) {
+        const auto t0 = Clock::now();
+        REQUIRE(process.ready(std::chrono::seconds(10), std::chrono::milliseconds(25)));
+        startup_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    }
+};
+
+// Runs every scenario in order, then stops the agent, which must exit cleanly, and prints one
+// line: how many scenarios and rules, the agent's start, the slowest alert, the whole run.
+inline void run_scenarios(RulesAgent& agent, const std::vector<Scenario>& scenarios,
+                          const std::string& label, Clock::time_point test_started) {
+    std::set<std::string> rules;
+    double slowest = 0;
+    for (const auto& s : scenarios) {
+        rules.insert(s.rule);
+        slowest = std::max(slowest, run_scenario(agent.process, s));
+    }
+    const int rc = agent.process.stop();
+    INFO("agent log:\n" << agent.process.log());
+    CHECK(rc == 0);
+    std::printf("%s: %zu rules verified live in %zu scenarios; agent ready after %.2f s; slowest "
+                "alert %.3f s after its action; whole test %.2f s\n",
+                label.c_str(), rules.size(), scenarios.size(), agent.startup_s, slowest,
+                std::chrono::duration<double>(Clock::now() - test_started).count());
 }
 
 } // namespace saker::test

@@ -16,10 +16,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <set>
 #include <string>
@@ -58,19 +55,11 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
     // name: the exec succeeds, which is all a package-manager rule sees).
     AttackContainer c("saker-rules-", {"sh", "sleep", "cat", "dpkg", "pip3", "mount", "nc"});
     const std::string short_id = c.short_id();
-    auto in_container = [&](const std::string& args) {
-        Cmd r = c.exec(args);
-        INFO("runc exec " << args << ": " << r.out);
-        CHECK(r.started);
-    };
-    auto in_this_container = [&](const Alert& a) { return field(a, "container.id") == short_id; };
+    auto in_container = [&](const std::string& args) { c.run(args); };
+    const auto in_this_container = by_container(short_id);
 
-    const auto agent_started = Clock::now();
-    AgentProcess agent(
-        {"-r", std::string(SAKER_SOURCE_DIR) + "/rules/saker_rules.yaml", "-o", "json_output=true"},
-        "/tmp/saker-rules-agent-");
-    REQUIRE(agent.ready(10s, 25ms));
-    const double startup = std::chrono::duration<double>(Clock::now() - agent_started).count();
+    RulesAgent agent(std::string(SAKER_SOURCE_DIR) + "/rules/saker_rules.yaml",
+                     "/tmp/saker-rules-agent-");
     c.start();
 
     // Pids of spawned look-alikes and attacks, filled in when they run.
@@ -417,14 +406,5 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
         CHECK(covered.count(r["name"].get<std::string>()) == 1);
     }
 
-    double slowest = 0;
-    for (const auto& s : scenarios)
-        slowest = std::max(slowest, run_scenario(agent, s));
-    const int rc = agent.stop();
-    INFO("agent log:\n" << agent.log());
-    CHECK(rc == 0);
-    std::printf("saker_rules.yaml: %zu scenarios over %zu rules; agent ready after %.2f s; "
-                "slowest alert %.3f s after its attack; whole test %.2f s\n",
-                scenarios.size(), covered.size(), startup, slowest,
-                std::chrono::duration<double>(Clock::now() - started).count());
+    run_scenarios(agent, scenarios, "saker_rules.yaml", started);
 }

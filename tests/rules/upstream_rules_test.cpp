@@ -16,10 +16,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -105,19 +102,11 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
                          {"CAP_SYS_MODULE", "CAP_SYS_ADMIN"});
     for (const auto* box : {&c, &priv})
         write_file(box->rootfs() / "tmp" / "rootkit.ko", random_hex(64));
-    auto in_container = [&](const std::string& args) {
-        Cmd r = c.exec(args);
-        INFO("runc exec " << args << ": " << r.out);
-        CHECK(r.started);
-    };
-    auto in_this_container = [&](const Alert& a) { return field(a, "container.id") == short_id; };
+    auto in_container = [&](const std::string& args) { c.run(args); };
+    const auto in_this_container = by_container(short_id);
 
-    const auto agent_started = Clock::now();
-    AgentProcess agent(
-        {"-r", std::string(SAKER_CORPUS_DIR) + "/falco_rules.yaml", "-o", "json_output=true"},
-        "/tmp/saker-upstream-agent-");
-    REQUIRE(agent.ready(10s, 25ms));
-    const double startup = std::chrono::duration<double>(Clock::now() - agent_started).count();
+    RulesAgent agent(std::string(SAKER_CORPUS_DIR) + "/falco_rules.yaml",
+                     "/tmp/saker-upstream-agent-");
     c.start();
     priv.start();
 
@@ -343,17 +332,5 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
          }},
     };
 
-    std::set<std::string> rules;
-    double slowest = 0;
-    for (const auto& s : scenarios) {
-        rules.insert(s.rule);
-        slowest = std::max(slowest, run_scenario(agent, s));
-    }
-    const int rc = agent.stop();
-    INFO("agent log:\n" << agent.log());
-    CHECK(rc == 0);
-    std::printf("falco_rules.yaml: %zu upstream rules verified live in %zu scenarios; agent ready "
-                "after %.2f s; slowest alert %.3f s after its action; whole test %.2f s\n",
-                rules.size(), scenarios.size(), startup, slowest,
-                std::chrono::duration<double>(Clock::now() - started).count());
+    run_scenarios(agent, scenarios, "falco_rules.yaml", started);
 }
