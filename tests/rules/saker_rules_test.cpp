@@ -55,6 +55,9 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
     // name: the exec succeeds, which is all a package-manager rule sees).
     AttackContainer c("saker-rules-", {"sh", "sleep", "cat", "dpkg", "pip3", "mount", "nc"});
     const std::string short_id = c.short_id();
+    // An init that starts the entrypoint shell, as tini does (a script: its comm is "tini").
+    write_file(c.rootfs() / "bin" / "tini", "#!/bin/sh\n/bin/sh -c ': saker-la-" + tok + "'\n");
+    fs::permissions(c.rootfs() / "bin" / "tini", fs::perms::owner_all);
     auto in_container = [&](const std::string& args) { c.run(args); };
     const auto in_this_container = by_container(short_id);
 
@@ -104,9 +107,11 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
 
     std::vector<Scenario> scenarios = {
         {"Shell spawned in a container", "Warning", "runc exec <c> /bin/sh -c ': saker-atk-<tok>'",
-         "the same shell on the host, started by a non-shell",
+         "the same shell on the host, started by a non-shell; and in the container, started by "
+         "its init (a script named tini)",
          [&] {
              spawn({shell, "-c", ": saker-la-" + tok});
+             in_container("/bin/tini");
          },
          [&] { in_container("/bin/sh -c ': saker-atk-" + tok + "'"); },
          by_cmdline("saker-la-" + tok), by_cmdline("saker-atk-" + tok),
