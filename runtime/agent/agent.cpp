@@ -63,13 +63,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string host_name() {
-    if (const char* h = std::getenv("SAKER_HOSTNAME"); h && *h) return h; // as FALCO_HOSTNAME
-    char buf[256] = {};
-    gethostname(buf, sizeof buf - 1);
-    return buf;
-}
-
 // What one load of the configuration yields; a reload builds a whole new one or nothing.
 struct Settings {
     config::Config config;

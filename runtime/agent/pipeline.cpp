@@ -1,6 +1,8 @@
 #include "runtime/agent/pipeline.h"
 
+#include <cstdlib>
 #include <ctime>
+#include <unistd.h>
 
 namespace saker::agent {
 
@@ -14,6 +16,13 @@ uint64_t clock_ns(clockid_t id) {
 
 } // namespace
 
+std::string host_name() {
+    if (const char* h = std::getenv("SAKER_HOSTNAME"); h && *h) return h; // as FALCO_HOSTNAME
+    char buf[256] = {};
+    gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
 uint64_t boot_to_epoch_now() {
     return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 }
@@ -21,7 +30,16 @@ uint64_t boot_to_epoch_now() {
 Pipeline::Pipeline(const PipelineOptions& options, AlertHandler on_alert,
                    fields::ContainerMetadataSource* containers)
     : options_(options), on_alert_(std::move(on_alert)), containers_(containers),
-      updater_(table_, &users_), fields_(table_, &users_, containers) {}
+      updater_(table_, &users_), fields_(table_, &users_, containers) {
+    set_options(options);
+}
+
+void Pipeline::set_options(const PipelineOptions& options) {
+    options_ = options;
+    // One clock for alert times and evt.time, so a replay reproduces both.
+    fields_.set_origin(options.boot_to_epoch_ns,
+                       options.hostname.empty() ? host_name() : options.hostname);
+}
 
 void Pipeline::set_rules(std::shared_ptr<const CompiledRules> rules) {
     rules_ = std::move(rules);

@@ -30,6 +30,7 @@ namespace saker::agent {
 struct PipelineOptions {
     bool rule_matching_all = false;
     uint64_t boot_to_epoch_ns = 0;
+    std::string hostname; // evt.hostname; empty: this host's
 };
 
 // Cells the pipeline bumps per event when given (the agent's /metrics); all optional.
@@ -55,7 +56,7 @@ class Pipeline {
 
     void set_rules(std::shared_ptr<const CompiledRules> rules);
     const std::shared_ptr<const CompiledRules>& rules() const { return rules_; }
-    void set_options(const PipelineOptions& options) { options_ = options; }
+    void set_options(const PipelineOptions& options);
     void set_metrics(const PipelineMetrics& m) { metrics_ = m; }
 
     void on_event(const capture::Event& ev);
@@ -84,5 +85,8 @@ class Pipeline {
 
 // Nanoseconds to add to a CLOCK_BOOTTIME stamp to get the wall-clock time, now.
 uint64_t boot_to_epoch_now();
+// This host's name for alerts: $SAKER_HOSTNAME when set (as Falco's FALCO_HOSTNAME), else
+// gethostname().
+std::string host_name();
 
 } // namespace saker::agent

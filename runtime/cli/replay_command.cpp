@@ -104,6 +104,7 @@ int replay_command(int argc, char** argv) {
     agent::PipelineOptions popt;
     popt.rule_matching_all = ro.rule_matching_all;
     popt.boot_to_epoch_ns = h.boot_to_epoch_ns;
+    popt.hostname = h.hostname;
     record::RecordedMetadataSource metadata;
     agent::Pipeline pipeline(popt, print_alert, &metadata);
     pipeline.set_rules(rules);

@@ -50,6 +50,12 @@ class EventFields final : public FieldSource {
                 ContainerMetadataSource* containers = nullptr);
 
     void set_event(const state::EventContext& ctx);
+    // The clock offset and host name evt.time / evt.hostname use; by default this host's, now.
+    // A replay sets the recording's so its alerts equal the live ones.
+    void set_origin(uint64_t boot_to_epoch_ns, std::string hostname) {
+        boot_to_epoch_ns_ = boot_to_epoch_ns;
+        hostname_ = std::move(hostname);
+    }
     void extract(const FieldRequest& request, Value& out) override;
     // The wanted hot fields (eval_context.h), each through its extractor: what extract() answers.
     const Value* hot_values(uint64_t wanted) override;
