@@ -16,7 +16,6 @@
 #include "runtime/record/recorder.h"
 #include "runtime/web/server.h"
 #ifdef SAKER_HAVE_CONTAINERD
-#include "runtime/containers/containerd_client.h"
 #include "runtime/fields/containerd_metadata_source.h"
 #endif
 
@@ -263,22 +262,9 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
 
     fields::ContainerMetadataSource* metadata = nullptr;
 #ifdef SAKER_HAVE_CONTAINERD
-    // Declared before the pipeline so they outlive it; the client's worker does the I/O.
-    std::unique_ptr<containers::ContainerdClient> containerd;
-    std::unique_ptr<fields::ContainerdMetadataSource> container_meta;
-    for (const auto& socket : boot.containerd_sockets) {
-        std::error_code ec;
-        if (socket.empty() || !std::filesystem::exists(socket, ec)) continue;
-        containers::ContainerdClientOptions copts;
-        copts.socket_path = socket;
-        containerd = std::make_unique<containers::ContainerdClient>(copts);
-        container_meta = std::make_unique<fields::ContainerdMetadataSource>(*containerd);
-        containerd->start();
-        metadata = container_meta.get();
-        spdlog::info("container metadata from containerd at {}", socket);
-        break;
-    }
-    if (!metadata) spdlog::info("no containerd socket found: container metadata disabled");
+    // Declared before the pipeline so it outlives it; the client's worker does the I/O.
+    fields::ContainerdConnection containerd = fields::connect_containerd(boot.containerd_sockets);
+    metadata = containerd.source.get();
 #endif
 
     std::unique_ptr<record::Recorder> recorder;
@@ -432,11 +418,11 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
         if (s.dropped || s.failed)
             spdlog::warn("output {}: {} alerts dropped, {} failed", s.name, s.dropped, s.failed);
 #ifdef SAKER_HAVE_CONTAINERD
-    if (containerd) {
-        auto cs = containerd->stats();
+    if (containerd.client) {
+        auto cs = containerd.client->stats();
         spdlog::info("containerd metadata: {} containers tracked, {} found, {} not found, {} RPC "
                      "errors, {} requests dropped",
-                     container_meta->stats().tracked, cs.found, cs.not_found, cs.rpc_errors,
+                     containerd.source->stats().tracked, cs.found, cs.not_found, cs.rpc_errors,
                      cs.dropped);
     }
 #endif

@@ -1,5 +1,9 @@
 #include "runtime/fields/containerd_metadata_source.h"
 
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
 namespace saker::fields {
 
 using Clock = std::chrono::steady_clock;
@@ -57,6 +61,23 @@ const containers::ContainerMetadata* ContainerdMetadataSource::lookup(std::strin
 
 ContainerdMetadataSource::Stats ContainerdMetadataSource::stats() const {
     return {entries_.size(), requests_, evictions_};
+}
+
+ContainerdConnection connect_containerd(const std::vector<std::string>& sockets) {
+    ContainerdConnection c;
+    for (const auto& socket : sockets) {
+        std::error_code ec;
+        if (socket.empty() || !std::filesystem::exists(socket, ec)) continue;
+        containers::ContainerdClientOptions options;
+        options.socket_path = socket;
+        c.client = std::make_unique<containers::ContainerdClient>(options);
+        c.source = std::make_unique<ContainerdMetadataSource>(*c.client);
+        c.client->start();
+        spdlog::info("container metadata from containerd at {}", socket);
+        return c;
+    }
+    spdlog::info("no containerd socket found: container metadata disabled");
+    return c;
 }
 
 } // namespace saker::fields

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace saker::fields {
 
@@ -75,5 +76,15 @@ class ContainerdMetadataSource final : public ContainerMetadataSource {
     uint64_t requests_ = 0;
     uint64_t evictions_ = 0;
 };
+
+// A containerd client and its fields adapter, owned together (the source refers to the client).
+struct ContainerdConnection {
+    std::unique_ptr<containers::ContainerdClient> client;
+    std::unique_ptr<ContainerdMetadataSource> source;
+};
+
+// Connects to the first of `sockets` that exists, starting the client's worker (its I/O never
+// blocks the caller); an empty connection when none exists. Logs which one it chose.
+ContainerdConnection connect_containerd(const std::vector<std::string>& sockets);
 
 } // namespace saker::fields

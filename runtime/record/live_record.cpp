@@ -7,14 +7,12 @@
 #include "runtime/capture/probe.h"
 #include "runtime/record/recorder.h"
 #ifdef SAKER_HAVE_CONTAINERD
-#include "runtime/containers/containerd_client.h"
 #include "runtime/fields/containerd_metadata_source.h"
 #endif
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <unistd.h>
 
@@ -32,17 +30,8 @@ int record_live(const LiveRecordOptions& o, const std::atomic<bool>& stop, Captu
     if (!recorder) return 1;
     fields::ContainerMetadataSource* metadata = nullptr;
 #ifdef SAKER_HAVE_CONTAINERD
-    std::unique_ptr<containers::ContainerdClient> containerd;
-    std::unique_ptr<fields::ContainerdMetadataSource> container_meta;
-    std::error_code ec;
-    if (!o.containerd_socket.empty() && std::filesystem::exists(o.containerd_socket, ec)) {
-        containers::ContainerdClientOptions copts;
-        copts.socket_path = o.containerd_socket;
-        containerd = std::make_unique<containers::ContainerdClient>(copts);
-        container_meta = std::make_unique<fields::ContainerdMetadataSource>(*containerd);
-        containerd->start();
-        metadata = container_meta.get();
-    }
+    fields::ContainerdConnection containerd = fields::connect_containerd({o.containerd_socket});
+    metadata = containerd.source.get();
 #endif
     // No rules: the pipeline keeps the state, so container ids are observed and their metadata
     // recorded, exactly as a live run would see them.
