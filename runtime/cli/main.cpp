@@ -14,13 +14,18 @@ commands:
                  -r FILE...     rules files, loaded in order (default: saker's rules)
                  --validate     print a summary or the errors
                  --dump-ast     print each rule's expanded condition  [--rule NAME]
+                 --dump-ir      the optimized LLVM IR   [--rule NAME] [-O 0..3]
+                 --dump-asm     the native code         [--rule NAME] [-O 0..3]
   list-fields  print every field a condition or output may use  [--json]
   list-rules   print the rules with priority, tags and state      [-r FILE...] [--json]
-  run          run the agent: capture, evaluate, print alerts until SIGINT/SIGTERM
-                 -r FILE...     rules files (default: saker's rules)
-                 -o KEY=VALUE   json_output=true, rule_matching=all, priority=warning,
-                                container_engines.containerd.sockets=PATH
+  run          run the agent: capture, evaluate, alert until SIGINT/SIGTERM
+                 -c FILE        configuration (Falco's keys; see saker.yaml)
+                 -r FILE...     rules files, replacing the configuration's rules_files
+                 -o KEY=VALUE   any configuration key by dotted path, e.g. json_output=true,
+                                webserver.listen_port=8766, file_output.enabled=true
                  --engine jit|interp, --cache-dir DIR, --duration SECONDS
+                 --record FILE  also write what it evaluated to a capture file
+                 SIGHUP reloads configuration and rules, SIGUSR1 reopens file outputs
   record       write the event stream and a state snapshot to a capture file
                  -w FILE        the capture file (created or truncated)
                  --duration SECONDS  stop after this long (default: at SIGINT/SIGTERM)
