@@ -19,13 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-#define SAKER_REQUIRE_AGENT()                                                                      \
-    do {                                                                                           \
-        std::string why;                                                                           \
-        saker::test::can_run_probe(why);                                                           \
-        SAKER_SKIP_OR_FAIL(why, saker::test::bpf_required_set(),                                   \
-                           "agent test cannot run: ", "SKIPPED: agent test needs root and BPF: "); \
-    } while (0)
+#define SAKER_REQUIRE_AGENT() SAKER_REQUIRE_ROOT_BPF("agent")
 
 // The agent as a child process writing alerts and logs to files.
 struct Agent : saker::test::AgentProcess {

@@ -26,13 +26,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-#define SAKER_REQUIRE_AGENT()                                                                      \
-    do {                                                                                           \
-        std::string why;                                                                           \
-        saker::test::can_run_probe(why);                                                           \
-        SAKER_SKIP_OR_FAIL(why, saker::test::bpf_required_set(),                                   \
-                           "agent test cannot run: ", "SKIPPED: agent test needs root and BPF: "); \
-    } while (0)
+#define SAKER_REQUIRE_AGENT() SAKER_REQUIRE_ROOT_BPF("agent")
 
 struct Agent : saker::test::AgentProcess {
     explicit Agent(std::vector<std::string> args)

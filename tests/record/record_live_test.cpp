@@ -23,13 +23,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-#define SAKER_REQUIRE_PROBE()                                                                      \
-    do {                                                                                           \
-        std::string why;                                                                           \
-        saker::test::can_run_probe(why);                                                           \
-        SAKER_SKIP_OR_FAIL(why, saker::test::bpf_required_set(), "record test cannot run: ",       \
-                           "SKIPPED: record test needs root and BPF: ");                           \
-    } while (0)
+#define SAKER_REQUIRE_PROBE() SAKER_REQUIRE_ROOT_BPF("record")
 
 const std::string kCorpus = std::string(SAKER_CORPUS_DIR) + "/falco_rules.yaml";
 

@@ -48,3 +48,13 @@ inline bool can_run_probe(std::string& why) {
             return;                                                                                \
         }                                                                                          \
     } while (0)
+
+// In a TEST_CASE body: skips loudly (or FAILs when SAKER_REQUIRE_BPF=1) unless this process
+// can load and attach the probe; `what` (a string literal) names the suite in the message.
+#define SAKER_REQUIRE_ROOT_BPF(what)                                                               \
+    do {                                                                                           \
+        std::string why_;                                                                          \
+        ::saker::test::can_run_probe(why_);                                                        \
+        SAKER_SKIP_OR_FAIL(why_, ::saker::test::bpf_required_set(), what " test cannot run: ",     \
+                           "SKIPPED: " what " test needs root and BPF: ");                         \
+    } while (0)
