@@ -356,7 +356,7 @@ TEST_CASE("live: bash -c -> sh -c -> program gives pname, aname[2], pcmdline") {
     std::string target = "/saker-tree-" + std::to_string(getpid());
     auto cap = std::make_shared<Capture>();
     watch(lp, cap,
-          [&](const state::EventContext& ctx, FieldSource& src) {
+          [=](const state::EventContext& ctx, FieldSource& src) {
               return ctx.type_name == "openat" && get(src, "fd.name") == target;
           },
           {"proc.name", "proc.pname", "proc.aname[2]", "proc.pcmdline", "proc.cmdline",
@@ -407,13 +407,13 @@ TEST_CASE("live: TCP on 127.0.0.1 gives the tuple on both ends") {
     auto on_accept = std::make_shared<Capture>();
     watch(
         lp, on_connect,
-        [&, cli](const state::EventContext& ctx, FieldSource&) {
+        [=](const state::EventContext& ctx, FieldSource&) {
             return ctx.type_name == "connect" && ctx.event->hdr.pid == self && ctx.fd_num == cli;
         },
         names);
     watch(
         lp, on_accept,
-        [&](const state::EventContext& ctx, FieldSource&) {
+        [=](const state::EventContext& ctx, FieldSource&) {
             return ctx.type_name == "accept" && ctx.event->hdr.pid == self;
         },
         names);
@@ -481,15 +481,18 @@ TEST_CASE("live: a process started before the table was seeded is known") {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     REQUIRE(lp.sync());
-    std::lock_guard lock(cap->mu);
-    REQUIRE(cap->seen);
-    CHECK(cap->values["proc.name"] == "sleep");
-    CHECK(cap->values["proc.exe"] == "sleep");
-    CHECK(cap->values["proc.exepath"] == "/usr/bin/sleep");
-    CHECK(cap->values["proc.cmdline"] == "sleep 30");
-    CHECK(cap->values["proc.args"] == "30");
-    CHECK(cap->values["proc.pid"] == std::to_string(pid));
-    CHECK(std::stoll(cap->values["proc.duration"]) > 100'000'000);
+    {
+        // Released before lp.locked(): the hook takes cap->mu while the pipeline's lock is held.
+        std::lock_guard lock(cap->mu);
+        REQUIRE(cap->seen);
+        CHECK(cap->values["proc.name"] == "sleep");
+        CHECK(cap->values["proc.exe"] == "sleep");
+        CHECK(cap->values["proc.exepath"] == "/usr/bin/sleep");
+        CHECK(cap->values["proc.cmdline"] == "sleep 30");
+        CHECK(cap->values["proc.args"] == "30");
+        CHECK(cap->values["proc.pid"] == std::to_string(pid));
+        CHECK(std::stoll(cap->values["proc.duration"]) > 100'000'000);
+    }
     CHECK(lp.locked([&](state::ProcessTable& t) { return t.find(pid) == nullptr; }));
 }
 
@@ -527,11 +530,13 @@ TEST_CASE("live: relative opens resolve against cwd and dirfd; a reused fd shows
     fs::path dir = fs::temp_directory_path() / ("saker-rel-" + std::to_string(getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "sub");
+    // Before the pipeline: its consumer thread runs the hook (which reads `child`) until the
+    // pipeline is destroyed.
+    std::atomic<uint32_t> child{0};
     saker::test::LivePipeline lp;
     auto opens = std::make_shared<std::vector<std::map<std::string, std::string>>>();
     auto closes = std::make_shared<std::vector<std::map<std::string, std::string>>>();
     auto mu = std::make_shared<std::mutex>();
-    std::atomic<uint32_t> child{0};
     lp.add_hook([=, &child](const state::EventContext& ctx, FieldSource& src) {
         if (!ctx.event || ctx.event->hdr.pid != child.load()) return;
         std::lock_guard lock(*mu);
