@@ -5,6 +5,7 @@
 #include "runtime/agent/file_watch.h"
 #include "runtime/agent/memory_trim.h"
 #include "runtime/agent/pipeline.h"
+#include "runtime/agent/scheduling.h"
 #include "runtime/capture/consumer.h"
 #include "runtime/capture/drop_monitor.h"
 #include "runtime/capture/features.h"
@@ -188,6 +189,14 @@ void warn_restart_only(const config::Config& old, const config::Config& now) {
 
 // Falco's internal alert for lost events, with Falco's rule name so pipelines that route on
 // it keep working.
+void apply_nice(int nice) {
+    std::string why;
+    if (!set_nice(nice, why))
+        spdlog::warn("nice: cannot set {} ({}); the agent runs at normal priority and may "
+                     "fall behind busy workloads",
+                     nice, why);
+}
+
 const Rule& drop_rule() {
     static const Rule rule = [] {
         Rule r;
@@ -223,6 +232,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     std::unique_ptr<Settings> settings = load_settings(req, hostname, req.stdout_stream, error);
     if (!settings) return 1;
     configure_logging(settings->config);
+    apply_nice(settings->config.nice);
     spdlog::info("loaded {} rules ({} enabled) from {} file(s)",
                  settings->rules->rules.rules.size(), settings->rules->rules.enabled_count(),
                  settings->watched.size() - !req.config_path.empty());
@@ -349,6 +359,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                 } else {
                     spdlog::info("reloading configuration and rules");
                     pending = std::async(std::launch::async, [&] {
+                        run_at_normal_priority();
                         return load_settings(req, hostname, req.stdout_stream, pending_error);
                     });
                 }
@@ -375,6 +386,8 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                     pipeline.set_options(pipeline_options(fresh->config, boot_to_epoch));
                     agent_metrics.rules_changed(fresh->rules->rules);
                     configure_logging(fresh->config);
+                    // Also reaches the new outputs' threads, started by the reload thread at 0.
+                    apply_nice(fresh->config.nice);
                     std::swap(settings, fresh); // `fresh` now holds the old set
                     outputs = settings->outputs.get();
                     fresh->outputs->stop(std::chrono::seconds(2));

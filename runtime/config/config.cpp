@@ -339,6 +339,7 @@ const Key kKeys[] = {
          c.engine =
              choice_of<EngineKind>(n, {{"jit", EngineKind::Jit}, {"interp", EngineKind::Interp}});
      })},
+    {"nice", SAKER_SET(c.nice = static_cast<int>(int_of(n, -20, 19)))},
     {"jit.opt_level", SAKER_SET(c.jit_opt_level = int_of(n, 0, 3))},
     {"jit.cache_dir", SAKER_SET(c.jit_cache_dir = string_of(n))},
     {"capture.ring_buffer_bytes", SAKER_SET({

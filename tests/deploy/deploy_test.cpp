@@ -114,8 +114,8 @@ void check_agent(const std::vector<YAML::Node>& docs, const Expect& expect) {
             add.insert(cap.as<std::string>());
         for (const auto& cap : sc["capabilities"]["drop"])
             drop.insert(cap.as<std::string>());
-        for (const char* need :
-             {"BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "SYS_ADMIN", "DAC_READ_SEARCH"}) {
+        for (const char* need : {"BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "SYS_ADMIN",
+                                 "DAC_READ_SEARCH", "SYS_NICE"}) {
             INFO("capability " << need);
             CHECK(add.count(need));
         }
