@@ -2,21 +2,19 @@
 // broken rules, a configuration file, file output rotation (SIGUSR1), a webhook receiver that
 // dies and comes back, /healthz and /metrics.
 #include "support/agent_process.h"
+#include "support/loopback.h"
 #include "support/root_guard.h"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <netinet/in.h>
 #include <string>
-#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -74,18 +72,6 @@ bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds timeo
         std::this_thread::sleep_for(20ms);
     }
     return cond();
-}
-
-uint16_t free_port() {
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    close(s);
-    return ntohs(a.sin_port);
 }
 
 // Reads one sample (`name{labels} value`, exact series text) from a /metrics page.
@@ -226,7 +212,8 @@ TEST_CASE("webhook: a dead receiver loses alerts with a count, never detection; 
     SAKER_REQUIRE_AGENT();
     Workdir dir;
     dir.write("rules.yaml", marker_rule("Marker A", dir.file("a")));
-    const uint16_t hook = free_port(), web = free_port();
+    const uint16_t hook = saker::test::free_loopback_port(),
+                   web = saker::test::free_loopback_port();
     Receiver receiver(hook);
     receiver.start();
     Agent agent({"-r", dir.file("rules.yaml"), "-o", "json_output=true", "-o",

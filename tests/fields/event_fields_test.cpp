@@ -1,6 +1,7 @@
 // EventFields: extractors on synthetic state (no probe), then the real probe with real
 // processes (root + BPF; skipped with a warning otherwise, failed when SAKER_REQUIRE_BPF=1).
 #include "live_pipeline.h"
+#include "support/loopback.h"
 
 #include "tests/capture/capture_fixture.h"
 #include "tests/capture/record_builder.h"
@@ -388,15 +389,13 @@ TEST_CASE("live: bash -c -> sh -c -> program gives pname, aname[2], pcmdline") {
 TEST_CASE("live: TCP on 127.0.0.1 gives the tuple on both ends") {
     SAKER_REQUIRE_PROBE();
     saker::test::LivePipeline lp;
-    int srv = socket(AF_INET, SOCK_STREAM, 0);
+    auto [srv, srv_port] = saker::test::listen_loopback(4);
+    REQUIRE(srv >= 0);
+    int sport = srv_port;
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(srv, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(listen(srv, 4) == 0);
-    socklen_t len = sizeof a;
-    getsockname(srv, reinterpret_cast<sockaddr*>(&a), &len);
-    int sport = ntohs(a.sin_port);
+    a.sin_port = htons(srv_port);
     int cli = socket(AF_INET, SOCK_STREAM, 0);
     std::vector<std::string> names = {
         "fd.name",      "fd.sip",   "fd.sport",     "fd.cip",       "fd.cport", "fd.lip",
@@ -422,7 +421,7 @@ TEST_CASE("live: TCP on 127.0.0.1 gives the tuple on both ends") {
     int acc = accept(srv, nullptr, nullptr);
     REQUIRE(acc >= 0);
     sockaddr_in c{};
-    len = sizeof c;
+    socklen_t len = sizeof c;
     getsockname(cli, reinterpret_cast<sockaddr*>(&c), &len);
     int cport = ntohs(c.sin_port);
     REQUIRE(lp.sync());

@@ -3,6 +3,7 @@
 #include <httplib.h> // built with zlib: the receiver inflates gzip request bodies
 
 #include "output_test_util.h"
+#include "support/loopback.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -176,15 +177,9 @@ TEST_CASE("http endpoint that never answers: pushes stay instant, stop keeps its
           "[output][http]") {
     // A listening socket nobody accepts on: connections complete in the backlog, requests
     // are sent and never answered, so the delivery hangs until curl's timeout.
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(listen(fd, 16) == 0);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    auto c = http_config("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/x");
+    auto [fd, port] = saker::test::listen_loopback(16);
+    REQUIRE(fd >= 0);
+    auto c = http_config("http://127.0.0.1:" + std::to_string(port) + "/x");
     c.outputs_queue_capacity = 100;
     auto hub = make_hub(c);
     hub->push_line("hangs", Priority::Notice);

@@ -1,5 +1,6 @@
 // ProcessTable without the probe: path resolution, /proc loading, bounds and pid reuse.
 #include "runtime/state/process_table.h"
+#include "support/loopback.h"
 
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
@@ -55,14 +56,8 @@ TEST_CASE("unknown fds are filled lazily from /proc, sockets as tuples") {
     Process* self = table.get(getpid());
     REQUIRE(self);
     self->fds.clear();
-    int srv = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(srv, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(listen(srv, 1) == 0);
-    socklen_t len = sizeof a;
-    getsockname(srv, reinterpret_cast<sockaddr*>(&a), &len);
+    auto [srv, srv_port] = saker::test::listen_loopback(1);
+    REQUIRE(srv >= 0);
     int file = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
     FdInfo* f = table.fd(*self, file);
     REQUIRE(f);
@@ -74,7 +69,7 @@ TEST_CASE("unknown fds are filled lazily from /proc, sockets as tuples") {
     CHECK(s->type == FdType::Ipv4);
     CHECK(s->l4proto == L4Proto::Tcp);
     CHECK(s->is_server.value_or(false));
-    CHECK(s->name == "127.0.0.1:" + std::to_string(ntohs(a.sin_port)));
+    CHECK(s->name == "127.0.0.1:" + std::to_string(srv_port));
     CHECK(table.fd(*self, 999999) == nullptr);
     close(file), close(srv);
     CHECK(table.stats().lazy_fd_loads == 2);
