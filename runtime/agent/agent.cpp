@@ -236,8 +236,9 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     spdlog::info("loaded {} rules ({} enabled) from {} file(s)",
                  settings->rules->rules.rules.size(), settings->rules->rules.enabled_count(),
                  settings->watched.size() - !req.config_path.empty());
-    const config::Config& boot =
-        settings->config; // settings fixed at start (see warn_restart_only)
+    // A copy: what the process was started with (see warn_restart_only); `settings` itself is
+    // replaced by each reload.
+    const config::Config boot = settings->config;
 
     metrics::Registry registry;
     metrics::register_process_metrics(registry);

@@ -168,7 +168,16 @@ TEST_CASE("watch_config_files: editing the rules file reloads without a signal")
     REQUIRE(wait_for([&] { return agent.log().find("reload done") != std::string::npos; }));
     dir.touch("c");
     REQUIRE(agent.wait_alert("Marker C", Clock::now() + 1s));
+    // A second reload: the agent must not hold anything of the set the first one replaced.
+    dir.write("rules.yaml", marker_rule("Marker D", dir.file("d")));
+    REQUIRE(wait_for([&] {
+        return agent.log().find("2 reloads") != std::string::npos ||
+               agent.log().rfind("reload done") != agent.log().find("reload done");
+    }));
+    dir.touch("d");
+    REQUIRE(agent.wait_alert("Marker D", Clock::now() + 1s));
     REQUIRE(agent.stop() == 0);
+    CHECK(agent.log().find("2 reloads (0 failed)") != std::string::npos);
 }
 
 TEST_CASE("a configuration file: file output with priority filter, reopened on SIGUSR1") {
