@@ -47,13 +47,19 @@ std::shared_ptr<const CompiledRules> compile_rules(const RulesRequest& request,
         if (!parse_suffix(text, extras[i])) return nullptr;
     }
     for (const auto& rule : out->rules.rules) {
-        std::vector<OutputToken> appended = base;
+        std::vector<OutputToken> appended;
         std::vector<const config::AppendOutput*> entries;
         for (size_t i = 0; i < extras.size(); ++i)
-            if (config::matches(request.append_output[i], rule)) {
-                appended.insert(appended.end(), extras[i].begin(), extras[i].end());
+            if (config::matches(request.append_output[i], rule))
                 entries.push_back(&request.append_output[i]);
-            }
+        // Entry by entry, its text then (once) the suggested fields, in Falco's order.
+        bool suggested = false;
+        for (const auto* e : entries) {
+            const auto& more = extras[e - request.append_output.data()];
+            appended.insert(appended.end(), more.begin(), more.end());
+            if (e->suggested_output && !suggested)
+                appended.insert(appended.end(), base.begin(), base.end()), suggested = true;
+        }
         out->plans.push_back(output::plan_output(rule, appended));
         for (const auto* e : entries)
             if (!output::add_extra_fields(out->plans.back(), e->extra_fields, error))

@@ -29,9 +29,10 @@ struct RulesRequest {
     // neither alert nor hide a more severe rule under `rule_matching: first`.
     Priority min_priority = Priority::Debug;
     EngineOptions engine;
-    // Appended to every rule's output, as Falco with its container plugin does.
+    // Appended to the output of the rules an append_output entry with `suggested_output`
+    // matches, as Falco does with its container plugin's suggested fields.
     std::string default_append = output::kDefaultAppendedOutput;
-    std::vector<config::AppendOutput> append_output;
+    std::vector<config::AppendOutput> append_output = config::Config{}.append_output;
 };
 
 struct CompiledRules {

@@ -17,7 +17,8 @@ uint64_t clock_ns(clockid_t id) {
 } // namespace
 
 std::string host_name() {
-    if (const char* h = std::getenv("SAKER_HOSTNAME"); h && *h) return h; // as FALCO_HOSTNAME
+    for (const char* var : {"SAKER_HOSTNAME", "FALCO_HOSTNAME"}) // Falco's chart sets the latter
+        if (const char* h = std::getenv(var); h && *h) return h;
     char buf[256] = {};
     gethostname(buf, sizeof buf - 1);
     return buf;

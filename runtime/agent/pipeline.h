@@ -85,8 +85,8 @@ class Pipeline {
 
 // Nanoseconds to add to a CLOCK_BOOTTIME stamp to get the wall-clock time, now.
 uint64_t boot_to_epoch_now();
-// This host's name for alerts: $SAKER_HOSTNAME when set (as Falco's FALCO_HOSTNAME), else
-// gethostname().
+// This host's name for alerts: $SAKER_HOSTNAME, else $FALCO_HOSTNAME (Falco's, which its chart
+// sets from the node name), else gethostname().
 std::string host_name();
 
 } // namespace saker::agent

@@ -16,8 +16,8 @@ int run_command(int argc, char** argv);         // saker run [-r FILE...] [-o ke
 int record_command(int argc, char** argv);      // saker record -w FILE [--duration S]
 int replay_command(int argc, char** argv);      // saker replay FILE [-r FILE...] [-o key=value]
 
-// Loads `-r` files (saker's default rules when there are none) and prints the diagnostics to
-// stderr. Returns false when there were errors.
+// Loads `-r` files or directories (saker's default rules when there are none) and prints the
+// diagnostics to stderr. Returns false when there were errors, or when folders hold no rules.
 bool load_for_command(const std::vector<std::string>& files, SourceManager& sources,
                       Diagnostics& diags, Ruleset& out);
 

@@ -4,6 +4,7 @@
 #include "codegen/engine.h"
 #include "codegen/jit.h"
 #include "runtime/cli/options.h"
+#include "runtime/config/config.h"
 
 #include <chrono>
 #include <iostream>
@@ -12,8 +13,16 @@ namespace saker::cli {
 
 bool load_for_command(const std::vector<std::string>& files, SourceManager& sources,
                       Diagnostics& diags, Ruleset& out) {
-    std::vector<std::string> paths = files;
-    if (paths.empty()) paths.push_back(SAKER_DEFAULT_RULES);
+    // A directory stands for its *.yaml/*.yml files, in name order, as in `run` and Falco.
+    std::vector<std::string> paths = config::expand_rules_files(files);
+    if (files.empty()) paths.push_back(SAKER_DEFAULT_RULES);
+    if (paths.empty()) { // only empty folders: checking nothing must not look like success
+        std::cerr << "error: no rules files: ";
+        for (size_t i = 0; i < files.size(); ++i)
+            std::cerr << (i ? ", " : "") << "'" << files[i] << "'";
+        std::cerr << " hold(s) no *.yaml or *.yml file\n";
+        return false;
+    }
     out = load_rules(paths, sources, diags);
     std::cerr << diags.render_all(sources);
     if (diags.has_errors()) {

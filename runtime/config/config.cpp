@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fnmatch.h>
 #include <functional>
+#include <set>
 #include <sstream>
 
 namespace saker::config {
@@ -195,6 +196,7 @@ std::vector<AppendOutput> append_output_of(const YAML::Node& n, Walker& w) {
         AppendOutput e;
         each_entry(item, w, "append_output[]", [&](const std::string& key, const YAML::Node& v) {
             if (key == "extra_output") return e.extra_output = string_of(v), true;
+            if (key == "suggested_output") return e.suggested_output = bool_of(v), true;
             if (key == "match") {
                 each_entry(v, w, "append_output[].match", [&](const std::string& k, const auto& m) {
                     if (k == "source") return e.source = string_of(m), true;
@@ -334,8 +336,9 @@ const Key kKeys[] = {
          // Falco's `engine:` is a mapping that picks a kernel driver; saker has one probe.
          if (n.IsMap())
              return warn(w, n,
-                         "Falco's `engine` (driver selection) does not apply to saker; "
-                         "ignored (saker's `engine` is jit or interp)");
+                         "'engine' (Falco's driver selection): Falco key not supported by "
+                         "saker; ignored (saker has one driver, its CO-RE probe; saker's "
+                         "`engine` is jit or interp)");
          c.engine =
              choice_of<EngineKind>(n, {{"jit", EngineKind::Jit}, {"interp", EngineKind::Interp}});
      })},
@@ -353,31 +356,40 @@ const Key kKeys[] = {
 
 #undef SAKER_SET
 
-// Falco keys a Falco user may carry over that saker does not implement: warned as such.
+// Falco 0.44's keys (falco.yaml) that saker does not implement: warned once each, as such,
+// never as unknown, so Falco's own file loads with a short, honest list. A section listed here
+// (`falco_libs`) covers every key under it.
 const char* const kFalcoOnlyKeys[] = {
-    "config_files",
+    // Falco's plugins and drivers: saker has one capture path, its CO-RE probe.
     "load_plugins",
     "plugins",
-    "time_format_iso_8601",
+    "plugins_hostinfo",
+    "falco_libs",
+    "libs_logger",
+    "modern_bpf",
+    "syscall_buf_size_preset",
+    "syscall_drop_failed_exit",
+    "metadata_download",
+    "syscall_event_timeouts",
+    "base_syscalls.all",
+    "static_fields",
+    // Outputs saker does not have.
     "outputs",
     "grpc",
     "grpc_output",
     "output_timeout",
-    "syscall_event_timeouts",
-    "libs_logger",
-    "syscall_buf_size_preset",
-    "syscall_drop_failed_exit",
-    "modern_bpf",
-    "metadata_download",
-    "falco_libs",
-    "json_include_message_property",
-    "json_include_output_fields_property",
-    "base_syscalls.all",
+    "buffer_format_base64",
     "http_output.echo",
+    "http_output.max_consecutive_timeouts",
     "webserver.threadiness",
     "webserver.ssl_enabled",
     "webserver.ssl_certificate",
     "syscall_event_drops.simulate_drops",
+    // Not yet implemented.
+    "config_files",
+    "time_format_iso_8601",
+    "json_include_message_property",
+    "json_include_output_fields_property",
     "metrics.output_rule",
     "metrics.output_file",
     "metrics.rules_counters_enabled",
@@ -385,15 +397,20 @@ const char* const kFalcoOnlyKeys[] = {
     "metrics.state_counters_enabled",
     "metrics.kernel_event_counters_enabled",
     "metrics.kernel_event_counters_per_cpu_enabled",
+    "metrics.convert_memory_to_mb",
+    "metrics.include_empty_values",
+    // Metrics of parts saker does not have (plugins, jemalloc, libbpf's own counters).
     "metrics.libbpf_stats_enabled",
     "metrics.plugins_metrics_enabled",
     "metrics.jemalloc_stats_enabled",
-    "metrics.convert_memory_to_mb",
-    "metrics.include_empty_values",
+    "metrics.kernel_iter_event_counters_enabled",
+    // Falco's capture-on-alert (saker records with `saker record`, or `run --record`).
     "capture.enabled",
     "capture.path_prefix",
     "capture.mode",
     "capture.default_duration",
+    "capture.max_file_size_mb",
+    // Falco 0.43- container engines (now Falco's container plugin).
     "container_engines.docker",
     "container_engines.cri",
     "container_engines.podman",
@@ -460,6 +477,7 @@ class Walker {
     Config& config_;
     Diagnostics& diags_;
     Origin origin_;
+    std::set<std::string> warned_; // Falco-only keys already reported
 
     void walk(const YAML::Node& n, const std::string& path, const YAML::Node& key_node) {
         if (const Key* key = find_key(path)) {
@@ -475,8 +493,8 @@ class Walker {
             return;
         }
         if (is_falco_only(path)) {
-            warning(key_node,
-                    "'" + path + "' is a Falco setting saker does not implement; ignored");
+            if (warned_.insert(path).second) // once, though config.d files may repeat it
+                warning(key_node, "'" + path + "': Falco key not supported by saker; ignored");
             return;
         }
         if (!path.empty() && !is_section(path)) {
@@ -622,9 +640,14 @@ std::vector<std::string> expand_rules_files(const std::vector<std::string>& entr
         }
         std::vector<std::string> in_dir;
         // Error-code forms throughout: an unreadable directory yields nothing, never a throw.
+        // Only YAML files, as Falco (0.41+): a folder may hold `old.yaml.bak` or a README.
         for (std::filesystem::directory_iterator it(entry, ec), end; !ec && it != end;
-             it.increment(ec))
-            if (std::error_code fe; it->is_regular_file(fe)) in_dir.push_back(it->path().string());
+             it.increment(ec)) {
+            const std::string name = it->path().string();
+            if (std::error_code fe;
+                it->is_regular_file(fe) && (name.ends_with(".yaml") || name.ends_with(".yml")))
+                in_dir.push_back(name);
+        }
         std::sort(in_dir.begin(), in_dir.end());
         files.insert(files.end(), in_dir.begin(), in_dir.end());
     }

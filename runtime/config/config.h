@@ -79,6 +79,10 @@ struct AppendOutput {
         bool operator==(const ExtraField&) const = default;
     };
     std::vector<ExtraField> extra_fields;
+    // Falco appends the fields its plugins suggest (the container plugin's ` container_id=...
+    // container_name=...`) to the rules an entry with this flag matches; saker does the same
+    // with its built-in container fields.
+    bool suggested_output = false;
     bool operator==(const AppendOutput&) const = default;
 };
 
@@ -129,7 +133,8 @@ struct Config {
     bool rule_matching_all = false; // rule_matching: first | all
     bool buffered_outputs = false;
     size_t outputs_queue_capacity = 0; // 0: saker's bound, kDefaultQueueCapacity
-    std::vector<AppendOutput> append_output;
+    // Falco's default: `- suggested_output: true` (container id and name on every alert).
+    std::vector<AppendOutput> append_output{AppendOutput{.suggested_output = true}};
 
     StdoutOutput stdout_output;
     FileOutput file_output;
@@ -181,9 +186,9 @@ LoadResult load_config(const std::string& path, const std::vector<std::string>& 
 LoadResult load_config_text(const std::string& name, const std::string& text,
                             const std::vector<std::string>& overrides = {});
 
-// The files `rules_files` names, as Falco reads them: a directory stands for the regular files
-// in it, in alphabetical order; anything else is kept as given (the rules loader reports a
-// missing file with its name).
+// The files `rules_files` names, as Falco reads them: a directory stands for the regular
+// `*.yaml`/`*.yml` files in it, in name order; anything else is kept as given (the rules loader
+// reports a missing file with its name).
 std::vector<std::string> expand_rules_files(const std::vector<std::string>& entries);
 
 // Whether an `append_output` entry applies to a rule.

@@ -116,6 +116,15 @@ TEST_CASE("append_output adds text to the rules an entry matches") {
     };
     CHECK(text_of(c->plans[2]) == "gamma proc.name uid=user.uid");
     CHECK(text_of(c->plans[0]) == "alpha fd.name");
+
+    // `suggested_output: true` adds the suggested fields to the rules its entry matches only.
+    req.default_append = " cid=%container.id";
+    by_tag.suggested_output = true;
+    req.append_output = {by_tag};
+    c = agent::compile_rules(req, error);
+    REQUIRE(c);
+    CHECK(text_of(c->plans[2]) == "gamma proc.name uid=user.uid cid=container.id");
+    CHECK(text_of(c->plans[0]) == "alpha fd.name");
 }
 
 TEST_CASE("drop policy: acts above the threshold, at most as often as the token bucket allows") {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
@@ -110,4 +111,40 @@ TEST_CASE("list-rules shows priority, tags and state") {
     Run dump = run("compile -r " + corpus + " --dump-ast --rule 'Read sensitive file untrusted'");
     CHECK(dump.status == 0);
     CHECK(dump.out.find("evttypes: open openat openat2") != std::string::npos);
+}
+
+TEST_CASE("a rules directory stands for its *.yaml and *.yml files, in name order") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(SAKER_BINARY_DIR) / "cli_rules_dir";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string rule = "- rule: R\n  desc: d\n  condition: evt.type = open\n"
+                             "  output: o\n  priority: INFO\n";
+    write_temp("cli_rules_dir/a.yaml", rule);
+    // Appends to R: valid only when a.yaml was loaded first.
+    write_temp("cli_rules_dir/b.yml", "- rule: R\n  condition: and proc.name = x\n"
+                                      "  override:\n    condition: append\n");
+    write_temp("cli_rules_dir/old.yaml.bak", "not: [valid");
+    write_temp("cli_rules_dir/README", "not rules");
+    for (const char* cmd : {"compile --validate -r ", "list-rules -r "}) {
+        Run r = run(cmd + dir.string());
+        INFO(cmd << r.out);
+        CHECK(r.status == 0);
+        CHECK(r.out.find("error") == std::string::npos);
+    }
+    CHECK(run("compile --validate -r " + dir.string()).out.find("1 rules (1 enabled)") !=
+          std::string::npos);
+    // An invalid YAML file in the folder is checked, not skipped.
+    write_temp("cli_rules_dir/c.yaml", "- rule: [broken\n");
+    Run bad = run("compile --validate -r " + dir.string());
+    CHECK(bad.status == 1);
+    CHECK(bad.out.find("c.yaml:2:1: error: invalid YAML") != std::string::npos);
+    // A folder with no rules file is an error, not "0 rules".
+    fs::path empty = dir / "empty";
+    fs::create_directories(empty);
+    write_temp("cli_rules_dir/empty/x.yaml.bak", rule);
+    Run none = run("compile --validate -r " + empty.string());
+    CHECK(none.status == 1);
+    CHECK(none.out.find("no *.yaml or *.yml file") != std::string::npos);
+    fs::remove_all(dir);
 }

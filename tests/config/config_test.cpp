@@ -173,8 +173,9 @@ TEST_CASE("-o overrides apply after the file, typed like the file", "[config]") 
     CHECK(r.config.http_output.enabled);
     CHECK(r.config.http_output.url == "http://h/");
     CHECK(r.config.priority == Priority::Error);
-    REQUIRE(r.config.append_output.size() == 1);
-    CHECK(r.config.append_output[0].extra_output == "x=%proc.name");
+    REQUIRE(r.config.append_output.size() == 2); // added to the default `suggested_output`
+    CHECK(r.config.append_output[0].suggested_output);
+    CHECK(r.config.append_output[1].extra_output == "x=%proc.name");
     // Syscall names also come comma-separated, as saker's command line took them before.
     auto commas = load("", {"base_syscalls.custom_set=setsid,ioctl"});
     CHECK(commas.config.base_syscalls_custom_set == std::vector<std::string>{"setsid", "ioctl"});
@@ -210,10 +211,12 @@ TEST_CASE("unknown keys warn with their position; Falco-only keys say so", "[con
           "    listen_prot: 1\n"
           "    ^\n");
     CHECK(Diagnostics::render(r.sources, r.diags.all()[1])
-              .starts_with("/etc/saker/saker.yaml:4:1: warning: 'grpc' is a Falco setting saker "
-                           "does not implement; ignored"));
-    CHECK(Diagnostics::render(r.sources, r.diags.all()[2])
-              .starts_with("/etc/saker/saker.yaml:7:3: warning: Falco's `engine`"));
+              .starts_with("/etc/saker/saker.yaml:4:1: warning: 'grpc': Falco key not supported "
+                           "by saker; ignored"));
+    CHECK(
+        Diagnostics::render(r.sources, r.diags.all()[2])
+            .starts_with("/etc/saker/saker.yaml:7:3: warning: 'engine' (Falco's driver selection): "
+                         "Falco key not supported by saker"));
     CHECK(r.config.json_output);
     auto o = load("", {"no_such.key=1"});
     REQUIRE(o.ok());
@@ -328,7 +331,8 @@ TEST_CASE("a rules_files directory stands for its files in alphabetical order", 
     std::filesystem::path dir = tmpl;
     std::filesystem::create_directory(dir / "rules.d");
     std::filesystem::create_directory(dir / "rules.d" / "sub"); // not a file: skipped
-    for (const char* name : {"b.yaml", "a.yaml", "c.yml"})
+    // Only YAML files count, as in Falco: a backup or a README in the folder is not a rules file.
+    for (const char* name : {"b.yaml", "a.yaml", "c.yml", "old.yaml.bak", "README", "x.json"})
         std::ofstream(dir / "rules.d" / name) << "[]\n";
     auto files = expand_rules_files({"/first.yaml", (dir / "rules.d").string(), "/last.yaml"});
     CHECK(files == std::vector<std::string>{"/first.yaml", (dir / "rules.d" / "a.yaml").string(),
