@@ -5,7 +5,7 @@
 //   layout and imported with ctr, a container run with io.kubernetes.* labels: the fired rule's
 //   output carries container.name, container.image, k8s.pod.name and k8s.ns.name, looked up
 //   asynchronously through containerd's API.
-// Skips loudly (WARN) when not root or a tool is missing; FAILs instead with SAKER_REQUIRE_BPF=1.
+// Reported skipped when not root or a tool is missing; FAILs instead with SAKER_REQUIRE_BPF=1.
 #include "support/agent_process.h"
 #include "support/busybox_rootfs.h"
 #include "support/oci_image.h"
@@ -48,10 +48,7 @@ std::string missing_for(std::initializer_list<const char*> tools) {
 #define SAKER_REQUIRE_TOOLS(...)                                                                   \
     do {                                                                                           \
         std::string missing = missing_for({__VA_ARGS__});                                          \
-        SAKER_SKIP_OR_FAIL(missing, bpf_required_is_1(),                                           \
-                           "SAKER_REQUIRE_BPF=1 but the container test cannot run: ",              \
-                           "SKIPPED container agent test (needs root, BPF, " #__VA_ARGS__          \
-                           ", busybox-static; SAKER_REQUIRE_BPF=1 fails instead): ");              \
+        SAKER_SKIP_UNLESS("the container agent test", missing);                                    \
         add_sbin_to_path(); /* ctr and the containerd shim look runc up in PATH */                 \
     } while (0)
 
@@ -155,11 +152,9 @@ TEST_CASE("saker run: a containerd container with CRI labels fires with containe
           "[agent][containers][containerd][root]") {
     SAKER_REQUIRE_TOOLS("containerd", "ctr", "runc", "containerd-shim-runc-v2", "tar", "sha256sum");
 #ifndef SAKER_HAVE_CONTAINERD
-    if (bpf_required_is_1())
-        FAIL("SAKER_REQUIRE_BPF=1 but saker was built without the containerd client");
-    WARN("SKIPPED: saker was built without the containerd client (libgrpc++-dev, "
-         "protobuf-compiler-grpc, golang-github-containerd-containerd-dev)");
-    return;
+    SAKER_SKIP_UNLESS("the containerd agent test",
+                      "saker built with the containerd client (libgrpc++-dev, "
+                      "protobuf-compiler-grpc, golang-github-containerd-containerd-dev)");
 #endif
     const std::string busybox = static_busybox();
 

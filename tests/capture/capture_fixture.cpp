@@ -9,10 +9,8 @@
 #include <unistd.h>
 
 namespace saker::capture::test {
-namespace {
 
-// Why the probe cannot run here, or "" if it can (checked once per process).
-const std::string& unusable_reason() {
+const std::string& probe_unusable_reason() {
     static const std::string reason = [] {
         FeatureReport f = check_kernel_features();
         if (!f.ok()) return f.message();
@@ -24,21 +22,6 @@ const std::string& unusable_reason() {
         return std::string();
     }();
     return reason;
-}
-
-bool bpf_required() {
-    const char* v = std::getenv("SAKER_REQUIRE_BPF");
-    return v && std::strcmp(v, "1") == 0;
-}
-
-} // namespace
-
-bool probe_usable() {
-    const std::string& reason = unusable_reason();
-    if (reason.empty()) return true;
-    if (bpf_required()) FAIL("SAKER_REQUIRE_BPF=1 but the eBPF probe cannot run: " << reason);
-    WARN("SKIPPED (eBPF probe unavailable; set SAKER_REQUIRE_BPF=1 to fail instead): " << reason);
-    return false;
 }
 
 CaptureFixture::CaptureFixture(const ProbeOptions& opts)

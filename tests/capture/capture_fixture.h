@@ -1,29 +1,30 @@
-// Test support for the capture tests: the skip-or-fail policy for hosts
-// without BPF, and a fixture that runs a real Probe with a consumer thread and
+// Test support for the capture tests: why the probe cannot run here (for the skip-or-fail
+// policy of support/root_guard.h), and a fixture that runs a real Probe with a consumer thread and
 // keeps copies of the records produced by this process and its children.
 #pragma once
 
 #include "runtime/capture/consumer.h"
 #include "runtime/capture/probe.h"
+#include "support/root_guard.h"
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 namespace saker::capture::test {
 
-// True if the probe can run here. Otherwise WARNs "SKIPPED: <reason>" and
-// returns false, or FAILs when SAKER_REQUIRE_BPF=1.
-bool probe_usable();
+// "" if the probe loads here, else why not (kernel features, or the load error); checked once.
+const std::string& probe_unusable_reason();
 
+// In a TEST_CASE body: reported skipped (or FAILed under SAKER_REQUIRE_BPF=1) unless the probe
+// loads here.
 #define SAKER_REQUIRE_PROBE()                                                                      \
-    do {                                                                                           \
-        if (!::saker::capture::test::probe_usable()) return;                                       \
-    } while (0)
+    SAKER_SKIP_UNLESS("the probe test", ::saker::capture::test::probe_unusable_reason())
 
 // A record copied out of the ring buffer, with its decoded view.
 struct OwnedEvent {

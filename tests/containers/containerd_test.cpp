@@ -265,10 +265,7 @@ TEST_CASE("ContainerdClient against a real containerd: names, image, k8s labels"
     }
     const std::string busybox = saker::test::static_busybox();
     if (busybox.empty()) missing += "static busybox missing (busybox-static); ";
-    SAKER_SKIP_OR_FAIL(missing, saker::test::bpf_required_is_1(),
-                       "SAKER_REQUIRE_BPF=1 but the containerd test cannot run: ",
-                       "SKIPPED (containerd test needs root, containerd, runc, busybox-static; set "
-                       "SAKER_REQUIRE_BPF=1 to fail instead): ");
+    SAKER_SKIP_UNLESS("the containerd test", missing);
     saker::test::add_sbin_to_path(); // ctr and the shim look runc up in PATH
 
     saker::test::PrivateContainerd cd(containerd, "/tmp/saker-ctr-XXXXXX");

@@ -1,5 +1,5 @@
 // EventFields: extractors on synthetic state (no probe), then the real probe with real
-// processes (root + BPF; skipped with a warning otherwise, failed when SAKER_REQUIRE_BPF=1).
+// processes (root + BPF; reported skipped otherwise, failed when SAKER_REQUIRE_BPF=1).
 #include "live_pipeline.h"
 #include "support/loopback.h"
 

@@ -266,11 +266,7 @@ TEST_CASE("syslog severities follow the rule priority", "[output]") {
 TEST_CASE("syslog sink: syslog(3) datagrams reach /dev/log with facility user", "[output]") {
     // A private mount namespace in a child process gets its own /dev, where the test binds
     // /dev/log itself: no syslog daemon, and nothing outside the child is touched.
-    if (geteuid() != 0) {
-        if (bpf_required_is_1()) FAIL("not root");
-        WARN("SKIPPED: needs root for a private /dev/log");
-        return;
-    }
+    SAKER_SKIP_UNLESS("the syslog test", geteuid() == 0 ? "" : "root for a private /dev/log");
     int report[2];
     REQUIRE(pipe(report) == 0);
     pid_t pid = fork();

@@ -5,7 +5,7 @@
 // construction: temp files, loopback, logs this test creates under /var/log, a ptrace attach to
 // its own child, a module load of a random 64-byte image, mounts and a release_agent write the
 // container is not allowed to do, connections that cannot leave a fresh network namespace.
-// Skips loudly (WARN) when not root or a tool is missing; FAILs instead with SAKER_REQUIRE_BPF=1.
+// Reported skipped when not root or a tool is missing; FAILs instead with SAKER_REQUIRE_BPF=1.
 #include "rules/attack_kit.h"
 #include "rules/rule_scenarios.h"
 #include "support/agent_process.h"
@@ -37,10 +37,7 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
           "not on a harmless look-alike",
           "[rules][agent][containers][root]") {
     const std::string missing = missing_tools({"runc", "bash", "sh", "cat", "rm", "chmod", "true"});
-    SAKER_SKIP_OR_FAIL(missing, bpf_required_is_1(),
-                       "SAKER_REQUIRE_BPF=1 but the rules test cannot run: ",
-                       "SKIPPED rules test (needs root, BPF, runc, bash, busybox-static; "
-                       "SAKER_REQUIRE_BPF=1 fails instead): ");
+    SAKER_SKIP_UNLESS("the rules test", missing);
     add_sbin_to_path();
     const auto started = Clock::now();
     const std::string tok = random_hex(8); // in every path and command line of this run

@@ -208,13 +208,6 @@ TEST_CASE("this test process runs on the host") {
 
 namespace {
 
-// Skip loudly, unless the environment promises the full toolchain (CI sets SAKER_REQUIRE_BPF=1).
-bool prerequisites_missing(const std::string& why) {
-    if (saker::test::bpf_required_is_1()) FAIL(why << " (SAKER_REQUIRE_BPF=1)");
-    WARN("SKIPPED real container test: " << why);
-    return true;
-}
-
 bool have_runc() {
     return std::system("command -v runc >/dev/null 2>&1") == 0;
 }
@@ -222,11 +215,11 @@ bool have_runc() {
 } // namespace
 
 TEST_CASE("a runc container in a kubelet-named cgroup is identified from /proc/<pid>/cgroup") {
-    if (::geteuid() != 0 && prerequisites_missing("not root")) return;
-    if (!have_runc() && prerequisites_missing("runc not installed (Debian: runc)")) return;
-    if (!fs::exists("/bin/busybox") &&
-        prerequisites_missing("/bin/busybox missing (Debian: busybox-static)"))
-        return;
+    std::string missing;
+    if (::geteuid() != 0) missing += "root; ";
+    if (!have_runc()) missing += "runc (Debian: runc); ";
+    if (!fs::exists("/bin/busybox")) missing += "/bin/busybox (Debian: busybox-static); ";
+    SAKER_SKIP_UNLESS("the real container test", missing);
 
     saker::test::RuncContainer c("/tmp/saker-runc-XXXXXX", "saker-test-");
     REQUIRE(!c.dir.empty());
