@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -32,7 +33,8 @@ AgentProcess::~AgentProcess() {
     stop();
 }
 
-bool AgentProcess::start(const std::string& binary, const std::vector<std::string>& args, int cpu) {
+bool AgentProcess::start(const std::string& binary, const std::vector<std::string>& args, int cpu,
+                         const std::string& ready) {
     int out[2], err[2];
     if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return false;
     pid_ = fork();
@@ -60,7 +62,7 @@ bool AgentProcess::start(const std::string& binary, const std::vector<std::strin
     err_reader_ = std::thread([this, fd = err[0]] { read_lines(fd, false); });
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
-        if (log().find("probe attached") != std::string::npos) return true;
+        if (log().find(ready) != std::string::npos) return true;
         if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
             pid_ = -1;
             break;
@@ -150,9 +152,25 @@ std::vector<AlertLine> AgentProcess::alerts() const {
     return alerts_;
 }
 
+size_t AgentProcess::alert_count() const {
+    std::lock_guard lock(mu_);
+    return alerts_.size();
+}
+
 std::string AgentProcess::log() const {
     std::lock_guard lock(mu_);
     return log_;
+}
+
+std::string default_saker_binary() {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return (ec ? std::string(".") : exe.parent_path().string()) + "/../runtime/saker";
+}
+
+std::vector<std::string> default_bench_rules() {
+    return {SAKER_E2E_SOURCE_DIR "/../shared/rules-corpus/falco_rules.yaml",
+            SAKER_E2E_SOURCE_DIR "/rules/saker_rules.yaml"};
 }
 
 std::optional<double> scrape_metric(uint16_t port, const std::string& name) {

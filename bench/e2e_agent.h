@@ -1,9 +1,9 @@
 // The agent under test, as a child process: `saker run` with JSON alerts on a pipe.
 //
 // Contract:
-// - start() forks and execs the saker binary with the given arguments (optionally pinned to one
-//   CPU), then waits until its log says the probe is attached (or it died, or 60 s passed:
-//   false, with the log kept in log()).
+// - start() forks and execs the agent binary with the given arguments (optionally pinned to one
+//   CPU), then waits until its log holds `ready` (saker's "probe attached"; or it died, or 60 s
+//   passed: false, with the log kept in log()). Falco runs through the same class.
 // - Two reader threads collect the child's stdout (alert lines, each stamped with the
 //   CLOCK_REALTIME nanosecond it arrived; this reader is SCHED_FIFO so the stamp is not
 //   delayed by the storm) and stderr (log lines).
@@ -38,7 +38,8 @@ class AgentProcess {
     AgentProcess(const AgentProcess&) = delete;
     AgentProcess& operator=(const AgentProcess&) = delete;
 
-    bool start(const std::string& binary, const std::vector<std::string>& args, int cpu = -1);
+    bool start(const std::string& binary, const std::vector<std::string>& args, int cpu = -1,
+               const std::string& ready = "probe attached");
     // User+system CPU seconds so far (from /proc/<pid>/stat).
     double cpu_seconds() const;
     uint64_t rss_kb() const { return status_kb("VmRSS:"); }
@@ -49,6 +50,7 @@ class AgentProcess {
     std::optional<AgentCounters> stop();
 
     std::vector<AlertLine> alerts() const;
+    size_t alert_count() const;
     std::string log() const;
     pid_t pid() const { return pid_; }
 
@@ -62,6 +64,11 @@ class AgentProcess {
     std::vector<AlertLine> alerts_;
     std::string log_;
 };
+
+// The saker binary next to this saker-bench (../runtime/saker), and the rules the agent
+// benchmarks run by default: the upstream stable rules plus rules/saker_rules.yaml.
+std::string default_saker_binary();
+std::vector<std::string> default_bench_rules();
 
 // The value of an unlabelled sample `name` on the agent's /metrics at 127.0.0.1:port.
 std::optional<double> scrape_metric(uint16_t port, const std::string& name);

@@ -20,6 +20,7 @@
 //                       storm_throughput_slowdown_pct: 1 - iterations/s with / without
 // "max" runs first: it also measures events per storm iteration, which sets the pace of the
 // fixed rates (iterations/s = rate / events per iteration).
+#include "bench/bench_clock.h"
 #include "bench/e2e_agent.h"
 #include "bench/e2e_storm.h"
 
@@ -58,12 +59,6 @@ struct Args {
     double soak_rate = 100000;
     std::string cache_dir = "/tmp/saker-bench-e2e-cache";
 };
-
-std::string self_dir() {
-    std::error_code ec;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return ec ? "." : exe.parent_path().string();
-}
 
 std::vector<std::string> split(const std::string& s) {
     std::vector<std::string> out;
@@ -105,10 +100,8 @@ bool parse_args(int argc, char** argv, Args& a) {
         else
             return false;
     }
-    if (a.saker.empty()) a.saker = self_dir() + "/../runtime/saker";
-    if (a.rules.empty())
-        a.rules = {SAKER_E2E_SOURCE_DIR "/../shared/rules-corpus/falco_rules.yaml",
-                   SAKER_E2E_SOURCE_DIR "/rules/saker_rules.yaml"};
+    if (a.saker.empty()) a.saker = default_saker_binary();
+    if (a.rules.empty()) a.rules = default_bench_rules();
     return a.seconds > 0 && a.workers > 0;
 }
 
@@ -117,14 +110,6 @@ std::vector<std::string> agent_args(const Args& a) {
     for (const auto& r : a.rules)
         v.insert(v.end(), {"-r", r});
     return v;
-}
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    size_t i =
-        std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
-    return v[i];
 }
 
 // The alert lines of one run, split into the storm's expected ones (with latencies) and others.

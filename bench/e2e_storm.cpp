@@ -1,4 +1,5 @@
 #include "bench/e2e_storm.h"
+#include "bench/bench_clock.h"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -25,29 +26,11 @@ constexpr const char* kFiles[] = {
 };
 constexpr int kOpensPerIteration = 32;
 
-uint64_t clock_ns(clockid_t id) {
-    timespec ts{};
-    clock_gettime(id, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-double thread_cpu_seconds() {
-    return static_cast<double>(clock_ns(CLOCK_THREAD_CPUTIME_ID)) / 1e9;
-}
-
 void sleep_until(uint64_t monotonic_ns) {
     timespec ts{static_cast<time_t>(monotonic_ns / 1000000000u),
                 static_cast<long>(monotonic_ns % 1000000000u)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
     }
-}
-
-void pin_to(int cpu) {
-    if (cpu < 0) return;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
 // A loopback TCP listener whose thread accepts and closes every connection.

@@ -9,6 +9,8 @@ int run_capture_bench(int argc, char** argv);
 #endif
 #ifdef SAKER_BENCH_E2E
 int run_e2e_bench(int argc, char** argv);
+int run_overhead_bench(int argc, char** argv);
+int run_latency_bench(int argc, char** argv);
 #endif
 
 namespace {
@@ -29,6 +31,10 @@ constexpr Bench kBenches[] = {
 #ifdef SAKER_BENCH_E2E
     {"e2e", run_e2e_bench,
      "the real agent with upstream rules vs a syscall storm: throughput, drops, latency, CPU"},
+    {"overhead", run_overhead_bench,
+     "what the agent costs pinned workloads (read, open/read/close, fork+exec, TCP), vs alone"},
+    {"latency", run_latency_bench,
+     "--idle: alert latency of single triggers on an otherwise idle agent (p50/p99/max)"},
 #endif
 };
 

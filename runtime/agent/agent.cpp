@@ -342,7 +342,8 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                     }
                 }
                 agent_metrics.publish({probe.drops_per_cpu(), consumer.malformed(),
-                                       pipeline.table().size(), outputs->stats()});
+                                       consumer.wakeups(), pipeline.table().size(),
+                                       outputs->stats()});
             }
 
             if (signals.reopen.exchange(false)) {

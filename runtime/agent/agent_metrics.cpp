@@ -51,6 +51,9 @@ AgentMetrics::AgentMetrics(metrics::Registry& registry, const Ruleset& rules, si
                                drop_labels(ncpus))),
       malformed_(registry.counter("saker_malformed_records_total",
                                   "Ring-buffer records that failed validation")),
+      wakeups_(registry.counter("saker_consumer_wakeups_total",
+                                "Times the event thread woke from its ring-buffer wait (a probe "
+                                "wakeup or a timeout)")),
       reloads_(registry.counters_by("saker_reloads_total", "Configuration and rules reloads",
                                     "result", {"ok", "failed"})),
       rules_enabled_(registry.gauge("saker_rules_enabled", "Rules loaded and enabled")),
@@ -100,6 +103,8 @@ void AgentMetrics::publish(const LoopTotals& t) {
     }
     if (t.malformed > malformed_seen_) malformed_.inc(t.malformed - malformed_seen_);
     malformed_seen_ = t.malformed;
+    if (t.wakeups > wakeups_seen_) wakeups_.inc(t.wakeups - wakeups_seen_);
+    wakeups_seen_ = t.wakeups;
     processes_.set(static_cast<double>(t.processes));
     std::lock_guard lock(sinks_mutex_);
     sinks_ = t.sinks;

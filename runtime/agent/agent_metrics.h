@@ -24,6 +24,7 @@ namespace saker::agent {
 struct LoopTotals {
     std::vector<capture::DropCounters> drops_per_cpu;
     uint64_t malformed = 0;
+    uint64_t wakeups = 0; // the event thread's returns from its ring-buffer wait
     size_t processes = 0;
     std::vector<output::SinkStats> sinks;
 };
@@ -45,11 +46,13 @@ class AgentMetrics {
     metrics::SampledTimer eval_timer_;
     metrics::CounterFamily& drops_;
     metrics::Counter& malformed_;
+    metrics::Counter& wakeups_;
     metrics::CounterFamily& reloads_;
     metrics::Gauge& rules_enabled_;
     metrics::Gauge& processes_;
     std::vector<capture::DropCounters> drops_seen_;
     uint64_t malformed_seen_ = 0;
+    uint64_t wakeups_seen_ = 0;
     std::mutex sinks_mutex_;
     std::vector<output::SinkStats> sinks_;
 };

@@ -127,6 +127,7 @@ void Probe::configure(const ProbeOptions& opts) {
     skel_->rodata->saker_wakeup_bytes =
         opts.wakeup_bytes ? opts.wakeup_bytes : static_cast<uint32_t>(opts.ring_buffer_bytes / 16);
     skel_->rodata->saker_wakeup_ns = opts.wakeup_ns;
+    wakeup_ns_ = opts.wakeup_ns;
 }
 
 void Probe::load() {

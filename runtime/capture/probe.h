@@ -61,6 +61,8 @@ class Probe {
     Probe& operator=(const Probe&) = delete;
 
     int ring_buffer_fd() const;
+    // ProbeOptions::wakeup_ns as loaded: how long a record may wait without a forced wakeup.
+    uint64_t wakeup_ns() const { return wakeup_ns_; }
     void set_interest(uint32_t syscall_nr, bool on);
     DropCounters drops() const;
     std::vector<DropCounters> drops_per_cpu() const;
@@ -74,6 +76,7 @@ class Probe {
     void destroy() noexcept;
 
     probe_bpf* skel_ = nullptr;
+    uint64_t wakeup_ns_ = 0;
     std::vector<bpf_link*> links_;
 };
 
