@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := cmake ninja-build pkg-config git clang-19 lld-19 llvm-19-dev 
 	libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev catch2 libre2-dev \
 	runc busybox-static containerd libgrpc++-dev libprotobuf-dev protobuf-compiler \
 	protobuf-compiler-grpc golang-github-containerd-containerd-dev \
-	libcurl4-openssl-dev libcpp-httplib-dev gnuplot-nox \
+	libcurl4-openssl-dev libssl-dev libcpp-httplib-dev gnuplot-nox \
 	golang-go golang-gopkg-yaml.v3-dev binutils
 
 APT_STAMP := $(BUILD)/.deps-installed

@@ -232,6 +232,11 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     std::unique_ptr<Settings> settings = load_settings(req, hostname, req.stdout_stream, error);
     if (!settings) return 1;
     configure_logging(settings->config);
+    if (req.dry_run) { // Falco's --dry-run: everything but capturing and serving
+        spdlog::info("dry run: {} rules ({} enabled) and the configuration are valid",
+                     settings->rules->rules.rules.size(), settings->rules->rules.enabled_count());
+        return 0;
+    }
     apply_nice(settings->config.nice);
     spdlog::info("loaded {} rules ({} enabled) from {} file(s)",
                  settings->rules->rules.rules.size(), settings->rules->rules.enabled_count(),

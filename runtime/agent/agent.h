@@ -32,8 +32,9 @@ struct RunRequest {
     std::vector<std::string> rules_files; // -r; when given, they replace `rules_files`
     std::string default_rules;            // used when neither names any rules file
     double duration_s = 0;                // 0: until stopped
-    std::string record_path;              // --record: also write a capture file
-    FILE* stdout_stream = stdout;         // where stdout_output writes
+    bool dry_run = false;         // load and check configuration, rules and outputs, then return 0
+    std::string record_path;      // --record: also write a capture file
+    FILE* stdout_stream = stdout; // where stdout_output writes
 };
 
 struct Signals {

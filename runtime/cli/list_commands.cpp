@@ -27,11 +27,9 @@ static const char* arg_kind_name(FieldArg a) {
     return "?";
 }
 
-int list_fields_command(int argc, char** argv) {
-    auto args = parse_args("list-fields", {{"--json", "", false}}, argc, argv, 2);
-    if (!args) return 2;
+void print_fields(bool json, bool names_only) {
     const auto fields = FieldRegistry::instance().all();
-    if (args->has("--json")) {
+    if (json) {
         auto out = nlohmann::json::array();
         for (const auto& f : fields)
             out.push_back({{"name", f.name},
@@ -40,9 +38,13 @@ int list_fields_command(int argc, char** argv) {
                            {"list", f.is_list()},
                            {"description", f.description}});
         std::cout << out.dump(2) << "\n";
-        return 0;
+        return;
     }
     for (const auto& f : fields) {
+        if (names_only) {
+            std::cout << f.name << "\n";
+            continue;
+        }
         std::string name(f.name);
         if (f.arg == FieldArg::Index || f.arg == FieldArg::OptionalIndex) name += "[N]";
         if (f.arg == FieldArg::Key || f.arg == FieldArg::OptionalKey) name += "[KEY]";
@@ -52,6 +54,12 @@ int list_fields_command(int argc, char** argv) {
         std::cout << std::left << std::setw(40) << name << std::setw(16) << type << f.description
                   << "\n";
     }
+}
+
+int list_fields_command(int argc, char** argv) {
+    auto args = parse_args("list-fields", {{"--json", "", false}}, argc, argv, 2);
+    if (!args) return 2;
+    print_fields(args->has("--json"), false);
     return 0;
 }
 

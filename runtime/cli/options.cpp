@@ -19,6 +19,7 @@ const std::vector<std::string>& Args::all(const std::string& flag) const {
 std::optional<Args> parse_args(const std::string& command, const std::vector<FlagSpec>& specs,
                                int argc, char** argv, int first) {
     Args args;
+    const std::string who = command.empty() ? "saker" : "saker " + command;
     for (int i = first; i < argc; ++i) {
         std::string a = argv[i];
         if (a.empty() || a[0] != '-' || a == "-") {
@@ -35,13 +36,22 @@ std::optional<Args> parse_args(const std::string& command, const std::vector<Fla
         const FlagSpec* spec = nullptr;
         for (const auto& s : specs)
             if (s.name == a || (!s.alias.empty() && s.alias == a)) spec = &s;
+        if (!spec && a.size() > 2 && a[1] != '-') { // `-M10`: a short flag and its value
+            for (const auto& s : specs)
+                if (s.takes_value && s.name == a.substr(0, 2)) spec = &s;
+            if (spec) value = a.substr(2), a = a.substr(0, 2), inline_value = true;
+        }
         if (!spec) {
-            std::cerr << "saker " << command << ": unknown option '" << a << "'\n";
+            std::cerr << who << ": unknown option '" << a << "'\n";
             return std::nullopt;
+        }
+        if (spec->optional_value) {
+            args.values[spec->name].push_back(value);
+            continue;
         }
         if (!spec->takes_value) {
             if (inline_value) {
-                std::cerr << "saker " << command << ": option '" << a << "' takes no value\n";
+                std::cerr << who << ": option '" << a << "' takes no value\n";
                 return std::nullopt;
             }
             args.values[spec->name];
@@ -49,7 +59,7 @@ std::optional<Args> parse_args(const std::string& command, const std::vector<Fla
         }
         if (!inline_value) {
             if (i + 1 >= argc) {
-                std::cerr << "saker " << command << ": option '" << a << "' needs a value\n";
+                std::cerr << who << ": option '" << a << "' needs a value\n";
                 return std::nullopt;
             }
             value = argv[++i];

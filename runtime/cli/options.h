@@ -2,6 +2,8 @@
 //
 // Contract: a tiny, strict getopt: each subcommand declares the flags it accepts; anything
 // else is a usage error (exit code 2) naming the flag. Repeated flags accumulate (`-r a -r b`).
+// Values: `-r FILE`, `-rFILE` (short flags), `--flag VALUE`, `--flag=VALUE`; a flag with an
+// optional value (`--list[=SOURCE]`) takes one only after `=`, as Falco's parser does.
 #pragma once
 
 #include <map>
@@ -15,6 +17,7 @@ struct FlagSpec {
     std::string name;  // "-r", "--rule"
     std::string alias; // "--rules-file" (optional)
     bool takes_value = false;
+    bool optional_value = false; // the value, if any, comes after `=`; absent: ""
 };
 
 struct Args {

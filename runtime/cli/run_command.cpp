@@ -42,14 +42,17 @@ int run_command(int argc, char** argv) {
     agent::RunRequest req;
     req.config_path = args->last("-c").value_or("");
     req.rules_files = args->all("-r");
-    req.default_rules = SAKER_DEFAULT_RULES;
     req.overrides = args->all("-o");
     // The older flags are shorthands for their configuration keys.
     if (auto e = args->last("--engine")) req.overrides.push_back("engine=" + *e);
     if (auto d = args->last("--cache-dir")) req.overrides.push_back("jit.cache_dir=" + *d);
     if (auto d = args->last("--duration")) req.duration_s = std::atof(d->c_str());
     req.record_path = args->last("--record").value_or("");
+    return run_agent(std::move(req), "saker run");
+}
 
+int run_agent(agent::RunRequest req, const std::string& who) {
+    req.default_rules = SAKER_DEFAULT_RULES;
     // Until the configuration says otherwise, logs go to stderr: stdout carries only alerts.
     spdlog::set_default_logger(spdlog::stderr_color_mt("saker"));
     agent::Signals signals;
@@ -62,7 +65,7 @@ int run_command(int argc, char** argv) {
     for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1})
         std::signal(sig, SIG_DFL);
     g_signals = nullptr;
-    if (rc != 0) std::cerr << "saker run: " << error << (error.ends_with('\n') ? "" : "\n");
+    if (rc != 0) std::cerr << who << ": " << error << (error.ends_with('\n') ? "" : "\n");
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fnmatch.h>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -34,8 +35,9 @@ struct BadValue {
 struct Origin {
     uint32_t file = 0;
     uint32_t shift = 0;
-    bool append = false; // `key[]=...`: list keys add to, rather than replace, their list
-    std::string dir;     // a file's directory, for relative rules_files ("" for overrides)
+    bool append = false;         // `key[]=...`: list keys add to, rather than replace, their list
+    std::string dir;             // a file's directory, for relative rules_files ("" for overrides)
+    std::optional<size_t> index; // with append, `key[N]=...`: set item N (N == size: add it)
 };
 
 class Walker;
@@ -176,7 +178,13 @@ std::vector<std::string> paths_of(const YAML::Node& n, const Origin& o) {
 
 // A list key's new items: they replace the list, or with `key[]=` are added to it.
 template <class T> void assign_list(std::vector<T>& list, std::vector<T> items, const Origin& o) {
-    if (o.append)
+    if (o.index && *o.index < list.size() && items.size() == 1)
+        list[*o.index] = std::move(items.front());
+    else if (o.index && *o.index > list.size())
+        throw BadValue{YAML::Mark::null_mark(), "index " + std::to_string(*o.index) +
+                                                    " is past the end of the list (" +
+                                                    std::to_string(list.size()) + " items)"};
+    else if (o.append)
         list.insert(list.end(), items.begin(), items.end());
     else
         list = std::move(items);
@@ -544,7 +552,8 @@ YAML::Node appended_item(const YAML::Node& value, const std::string& rest) {
     return list;
 }
 
-// `a.b=V` converts V at a.b; `a.b[].c=V` appends {c: V} to the list a.b.
+// `a.b=V` converts V at a.b; `a.b[].c=V` appends {c: V} to the list a.b; `a.b[N]=V` sets its
+// item N to V (Falco's indexed form; N equal to the length appends).
 void apply_override(const std::string& text, uint32_t file, Walker& w, Diagnostics& diags) {
     size_t eq = text.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -552,14 +561,26 @@ void apply_override(const std::string& text, uint32_t file, Walker& w, Diagnosti
         return;
     }
     std::string key = text.substr(0, eq);
-    Origin origin{file, static_cast<uint32_t>(eq + 1), false, ""};
-    std::string rest; // the path after `[]`, wrapped around the value
-    if (size_t br = key.find("[]"); br != std::string::npos) {
-        rest = key.substr(br + 2);
+    Origin origin{file, static_cast<uint32_t>(eq + 1), false, "", {}};
+    std::string rest; // the path after `[]` or `[N]`, wrapped around the value
+    if (size_t br = key.find('['); br != std::string::npos) {
+        size_t close = key.find(']', br);
+        std::string_view digits =
+            std::string_view(key).substr(br + 1, close == std::string::npos ? 0 : close - br - 1);
+        if (close == std::string::npos ||
+            !std::all_of(digits.begin(), digits.end(),
+                         [](char c) { return c >= '0' && c <= '9'; }) ||
+            digits.size() > 9) {
+            diags.error({file, 1, static_cast<uint32_t>(br + 1)},
+                        "expected [] (append) or [N] (item N) after a list key");
+            return;
+        }
+        if (!digits.empty()) origin.index = std::stoul(std::string(digits));
+        rest = key.substr(close + 1);
         key = key.substr(0, br);
         origin.append = true;
         if (!rest.empty() && rest[0] != '.') {
-            diags.error({file, 1, static_cast<uint32_t>(br + 3)}, "expected '.' or '=' after []");
+            diags.error({file, 1, static_cast<uint32_t>(close + 2)}, "expected '.' or '=' after ]");
             return;
         }
     }
@@ -596,9 +617,9 @@ LoadResult load_config_text(const std::string& name, const std::string& text,
             root = YAML::Load(text);
             std::string dir =
                 name.find('/') == std::string::npos ? "." : name.substr(0, name.rfind('/'));
-            walker.walk(root, "", root, Origin{file, 0, false, dir.empty() ? "/" : dir});
+            walker.walk(root, "", root, Origin{file, 0, false, dir.empty() ? "/" : dir, {}});
         } catch (const YAML::Exception& e) {
-            walker.set_origin(Origin{file, 0, false, ""});
+            walker.set_origin(Origin{file, 0, false, "", {}});
             r.diags.error(walker.loc(e.mark), "invalid YAML: " + e.msg);
         }
     }

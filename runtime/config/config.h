@@ -13,7 +13,9 @@
 // - Overrides (`-o a.b.c=VALUE`, VALUE read as YAML: a scalar or a flow `[a, b]` / `{k: v}`)
 //   are applied after the file, in order, through the same table, so they obey the same types.
 //   `a.b[]=VALUE` and `a[].b.c=VALUE` append one element to a list (Falco's form:
-//   `-o "rules[].disable.rule=*"`). Their locations point into the override text.
+//   `-o "rules[].disable.rule=*"`). `a.b[N]=VALUE` (and `a[N].b=VALUE`) sets item N of a list
+//   to the value (Falco's indexed form; N equal to the list's length appends; an entry is
+//   replaced whole, not merged). Their locations point into the override text.
 // - String values expand `${NAME}` from the environment, as Falco does (`$${` is a literal `${`).
 #pragma once
 
@@ -86,6 +88,13 @@ struct AppendOutput {
     bool operator==(const AppendOutput&) const = default;
 };
 
+// `- suggested_output: true`, the one entry of Falco's default append_output.
+inline AppendOutput suggested_output_entry() {
+    AppendOutput e;
+    e.suggested_output = true;
+    return e;
+}
+
 // One `rules:` entry: `- enable: {rule: GLOB}`, `- disable: {tag: T}`, applied in order.
 struct RuleSelector {
     bool enable = false;
@@ -134,7 +143,7 @@ struct Config {
     bool buffered_outputs = false;
     size_t outputs_queue_capacity = 0; // 0: saker's bound, kDefaultQueueCapacity
     // Falco's default: `- suggested_output: true` (container id and name on every alert).
-    std::vector<AppendOutput> append_output{AppendOutput{.suggested_output = true}};
+    std::vector<AppendOutput> append_output{suggested_output_entry()};
 
     StdoutOutput stdout_output;
     FileOutput file_output;

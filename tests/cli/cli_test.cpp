@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <unistd.h>
 
 namespace {
 
@@ -147,4 +148,158 @@ TEST_CASE("a rules directory stands for its *.yaml and *.yml files, in name orde
     CHECK(none.status == 1);
     CHECK(none.out.find("no *.yaml or *.yml file") != std::string::npos);
     fs::remove_all(dir);
+}
+
+// --- Falco's command line at the top level (and as `falco`) -----------------------------------
+
+namespace {
+
+const std::string kFalcoRules = std::string(SAKER_CORPUS_DIR) + "/falco_rules.yaml";
+const std::string kFalcoYaml = std::string(SAKER_SOURCE_DIR) + "/../shared/falco-compat/falco.yaml";
+
+// Only what saker prints on stdout (sh() merges stderr, which carries the log).
+Run run_out(const std::string& args) {
+    return saker::test::sh("{ " + std::string(SAKER_BIN) + " " + args + " 2>/dev/null; }");
+}
+
+bool has(const Run& r, const std::string& text) {
+    return r.out.find(text) != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("Falco's flags: help, version and bad flags, with Falco's exit codes") {
+    Run help = run("--help");
+    CHECK(help.status == 0);
+    CHECK(has(help, "--list-events"));
+    CHECK(has(help, "compile"));
+    Run version = run("--version");
+    CHECK(version.status == 0);
+    CHECK(has(version, "saker version: "));
+    Run vjson = run("--version -o json_output=true");
+    CHECK(vjson.status == 0);
+    CHECK(nlohmann::json::parse(vjson.out)["engine_version"].is_string());
+    // Falco exits 1 for anything that goes wrong, a bad flag or a missing value included.
+    CHECK(run("--bogus").status == 1);
+    CHECK(run("-r").status == 1);
+    CHECK(run("-M x -c /dev/null").status == 1);
+    Run missing = run("-c /nonexistent/falco.yaml --version");
+    CHECK(missing.status == 1);
+    CHECK(has(missing, "/nonexistent/falco.yaml"));
+    Run schema = run("--config-schema");
+    CHECK(schema.status == 1);
+    CHECK(has(schema, "'--config-schema' is not supported by saker"));
+    CHECK(run("--disable-source syscall").status == 1);
+    CHECK(run("--enable-source k8s_audit").status == 1);
+    // The subcommands stay, with their own help.
+    Run run_help = run("run --help");
+    CHECK(run_help.status == 0);
+    CHECK(has(run_help, "--record FILE"));
+    CHECK(run("compile --help").status == 0);
+}
+
+TEST_CASE("Falco's -V validates each file and prints Ok or Invalid, exit 1 on errors") {
+    Run ok = run("-V " + kFalcoRules);
+    INFO(ok.out);
+    CHECK(ok.status == 0);
+    CHECK(has(ok, kFalcoRules + ": Ok\n"));
+    std::string bad =
+        write_temp("cli_v_bad.yaml", "- rule: r\n  desc: d\n  condition: proc.nme = x\n"
+                                     "  output: o\n  priority: INFO\n");
+    Run invalid = run("-V " + kFalcoRules + " --validate " + bad);
+    INFO(invalid.out);
+    CHECK(invalid.status == 1);
+    CHECK(has(invalid, kFalcoRules + ": Ok\n"));
+    CHECK(has(invalid, bad + ": Invalid\n" + bad + ":3:14: error: unknown field 'proc.nme'"));
+    Run json = run_out("-o json_output=true -V " + bad);
+    CHECK(json.status == 1);
+    auto j = nlohmann::json::parse(json.out);
+    REQUIRE(j["falco_load_results"].size() == 1);
+    CHECK(j["falco_load_results"][0]["successful"] == false);
+    CHECK(j["falco_load_results"][0]["errors"][0]["context"]["locations"][0]["position"]["line"] ==
+          3);
+    // A folder is validated file by file; one with no YAML file is an error.
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(SAKER_BINARY_DIR) / "cli_v_dir";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    write_temp("cli_v_dir/x.yaml.bak", "- rule: [broken\n");
+    CHECK(run("-V " + dir.string()).status == 1);
+    fs::copy_file(bad, dir / "a.yaml");
+    Run folder = run("-V " + dir.string());
+    CHECK(folder.status == 1);
+    CHECK(has(folder, (dir / "a.yaml").string() + ": Invalid"));
+    CHECK_FALSE(has(folder, "x.yaml.bak:"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("Falco's -L, -l, --list, -N and --list-events") {
+    Run all = run("-L -r " + kFalcoRules);
+    CHECK(all.status == 0);
+    CHECK(has(all, "Rule"));
+    CHECK(has(all, "Read sensitive file untrusted"));
+    Run one = run_out("-l 'Read sensitive file untrusted' -o json_output=true -r " + kFalcoRules);
+    CHECK(one.status == 0);
+    auto j = nlohmann::json::parse(one.out);
+    REQUIRE(j["rules"].size() == 1);
+    CHECK(j["rules"][0]["info"]["priority"] == "Warning");
+    Run nosuch = run("-l 'No such rule' -r " + kFalcoRules);
+    CHECK(nosuch.status == 1);
+    CHECK(has(nosuch, "No such rule"));
+    Run fields = run("--list");
+    CHECK(fields.status == 0);
+    CHECK(has(fields, "proc.name"));
+    Run names = run("--list=syscall -N");
+    CHECK(names.status == 0);
+    CHECK(has(names, "\nproc.name\n"));
+    CHECK_FALSE(has(names, "CHARBUF")); // names only
+    CHECK(run("--list=k8s_audit").status == 1);
+    CHECK(nlohmann::json::parse(run("--list --format json").out).size() > 100);
+    Run events = run("--list-events");
+    CHECK(events.status == 0);
+    CHECK(has(events, "\nexecve\n"));
+}
+
+TEST_CASE("Falco's --support prints JSON with the rules files and their SHA-256") {
+    Run r = run_out("--support -c " + kFalcoYaml + " -r " + kFalcoRules);
+    REQUIRE(r.status == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["version"].is_string());
+    CHECK(j["system_info"]["sysname"] == "Linux");
+    CHECK(j["cmdline"].get<std::string>().find("--support") != std::string::npos);
+    CHECK(j["config"]["content"]["rules_files"][0] == "/etc/falco/falco_rules.yaml");
+    REQUIRE(j["rules_files"].size() == 1);
+    CHECK(j["rules_files"][0]["name"] == kFalcoRules);
+    // The digest is of the file's bytes: sha256sum agrees.
+    Run sum = saker::test::sh("sha256sum " + kFalcoRules);
+    REQUIRE(sum.status == 0);
+    CHECK(sum.out.substr(0, 64) == j["rules_files"][0]["sha256"].get<std::string>());
+    CHECK(j["rules_files"][0]["variants"][0]["content"] == saker::test::slurp(kFalcoRules));
+}
+
+TEST_CASE("Falco's --dry-run checks config, rules and outputs and exits 0, no pidfile") {
+    std::string pid = std::string(SAKER_BINARY_DIR) + "/cli_dry.pid";
+    std::remove(pid.c_str());
+    Run ok = run("--dry-run -U -P " + pid + " -c " + kFalcoYaml + " -r " + kFalcoRules +
+                 " -o syslog_output.enabled=false -o log_syslog=false");
+    INFO(ok.out);
+    CHECK(ok.status == 0);
+    CHECK(has(ok, "dry run"));
+    CHECK_FALSE(std::filesystem::exists(pid)); // as Falco: no pidfile in a dry run
+    std::string bad = write_temp("cli_dry_bad.yaml", "- rule: r\n  condition: nope\n");
+    CHECK(run("--dry-run -o log_syslog=false -r " + bad).status == 1);
+}
+
+TEST_CASE("invoked as falco (a symlink), saker takes Falco's command line") {
+    std::string link = std::string(SAKER_BINARY_DIR) + "/falco";
+    std::remove(link.c_str());
+    REQUIRE(symlink(SAKER_BIN, link.c_str()) == 0);
+    Run version = saker::test::sh(link + " --version");
+    CHECK(version.status == 0);
+    CHECK(version.out.find("saker version: ") != std::string::npos);
+    Run v = saker::test::sh(link + " -V " + kFalcoRules);
+    CHECK(v.status == 0);
+    CHECK(v.out.find(": Ok") != std::string::npos);
+    CHECK(saker::test::sh(link + " compile").status == 1); // no subcommands as falco
+    std::remove(link.c_str());
 }

@@ -199,6 +199,26 @@ TEST_CASE("a bad override is an error pointing into the override", "[config]") {
     CHECK(first_message(bad_yaml).starts_with("-o:1:"));
 }
 
+TEST_CASE("-o key[N]=V sets item N of a list, as Falco's indexed form", "[config]") {
+    auto r = load("rules_files: [/a.yaml, /b.yaml]\n",
+                  {"rules_files[1]=/c.yaml", "rules_files[2]=/d.yaml",
+                   "append_output[0].extra_output=x", "rules[0].disable.tag=net"});
+    INFO(r.render());
+    REQUIRE(r.ok());
+    CHECK(r.config.rules_files == std::vector<std::string>{"/a.yaml", "/c.yaml", "/d.yaml"});
+    REQUIRE(r.config.append_output.size() == 1); // item 0 replaced
+    CHECK(r.config.append_output[0].extra_output == "x");
+    CHECK(r.config.rules == std::vector<RuleSelector>{{false, true, "net"}});
+    auto past = load("", {"rules_files[3]=/x.yaml"});
+    REQUIRE_FALSE(past.ok());
+    CHECK(first_message(past).starts_with("-o:1:1: error: 'rules_files': index 3 is past the end"));
+    auto bad = load("", {"rules_files[x]=/x.yaml"});
+    REQUIRE_FALSE(bad.ok());
+    CHECK(first_message(bad).starts_with("-o:1:12: error: expected [] (append) or [N]"));
+    auto scalar = load("", {"priority[0]=error"});
+    REQUIRE_FALSE(scalar.ok());
+}
+
 TEST_CASE("unknown keys warn with their position; Falco-only keys say so", "[config]") {
     auto r = load("json_output: true\nwebserver:\n  listen_prot: 1\ngrpc:\n  enabled: true\n"
                   "engine:\n  kind: modern_ebpf\n");
