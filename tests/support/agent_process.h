@@ -1,10 +1,10 @@
-// Contract: `saker run <args>` (the SAKER_BIN the including target defines) as a child process,
-// stdout (alerts) and stderr (log) written to /tmp/<prefix><pid>-<n>.out/.err, which the
-// destructor removes after stopping the child with SIGTERM. ready() polls the log for "probe
-// attached" for up to `timeout`; wait_exit() waits up to 10 s for a self-exit, then stops it;
-// stop() returns the exit code (-1 if not a normal exit). alerts() parses every non-empty stdout
-// line (throws on a malformed one); alerts_so_far() skips lines that are not (yet) JSON, and
-// wait_alert() polls those for a rule until a deadline.
+// Contract: `saker run <args>` (or another command, or none: Falco's flags; the SAKER_BIN the
+// including target defines) as a child process, stdout (alerts) and stderr (log) written to
+// /tmp/<prefix><pid>-<n>.out/.err, which the destructor removes after stopping the child with
+// SIGTERM. ready() polls the log for "probe attached" for up to `timeout`; wait_exit() waits up to
+// 10 s for a self-exit, then stops it; stop() returns the exit code (-1 if not a normal exit).
+// alerts() parses every non-empty stdout line (throws on a malformed one); alerts_so_far() skips
+// lines that are not (yet) JSON, and wait_alert() polls those for a rule until a deadline.
 #pragma once
 
 #include "support/process_runner.h"
@@ -33,7 +33,10 @@ class AgentProcess {
   public:
     using Clock = std::chrono::steady_clock;
 
-    AgentProcess(std::vector<std::string> args, const std::string& tmp_prefix) {
+    // `command` (default "run") goes before `args`; nullptr runs Falco's command line
+    // (`saker -c falco.yaml ...`). `env` entries ("NAME=value") are set in the child.
+    AgentProcess(std::vector<std::string> args, const std::string& tmp_prefix,
+                 const char* command = "run", std::vector<std::string> env = {}) {
         std::string base = tmp_prefix + std::to_string(getpid()) + "-" + std::to_string(counter_++);
         out_ = base + ".out";
         err_ = base + ".err";
@@ -43,7 +46,10 @@ class AgentProcess {
             int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             dup2(o, 1);
             dup2(e, 2);
-            std::vector<char*> argv{const_cast<char*>(SAKER_BIN), const_cast<char*>("run")};
+            for (auto& e : env)
+                putenv(e.data());
+            std::vector<char*> argv{const_cast<char*>(SAKER_BIN)};
+            if (command) argv.push_back(const_cast<char*>(command));
             for (auto& a : args)
                 argv.push_back(a.data());
             argv.push_back(nullptr);
@@ -123,6 +129,7 @@ class AgentProcess {
         return std::nullopt;
     }
     std::string log() const { return slurp(err_); }
+    pid_t pid() const { return pid_; } // -1 once it has exited
     std::string output() const { return slurp(out_); }
 
   private:
