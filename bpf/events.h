@@ -171,6 +171,18 @@ struct saker_drop_counters {
  * Syscalls outside [0, SAKER_SYSCALL_TABLE_SIZE) are never emitted. */
 #define SAKER_SYSCALL_TABLE_SIZE 512
 
+/* Ring-buffer losses by class. drop_class (BPF_MAP_TYPE_ARRAY, filled by user
+ * space) maps a key to a class index: the syscall nr, or SAKER_SYSCALL_TABLE_SIZE
+ * + the event type for records no syscall produced (sched events). class_drops
+ * (BPF_MAP_TYPE_PERCPU_ARRAY, one entry) counts each class's losses; class 0 is
+ * "unclassified". What the classes mean is user space's choice
+ * (runtime/capture/drop_classes.h). */
+#define SAKER_DROP_CLASSES 16
+#define SAKER_DROP_CLASS_KEYS (SAKER_SYSCALL_TABLE_SIZE + SAKER_EVT_MAX)
+struct saker_class_drops {
+    saker_u64 n[SAKER_DROP_CLASSES];
+};
+
 /* Probe limits (also what the decoder is tested against). */
 #define SAKER_MAX_STR 4096     /* one path or string param */
 #define SAKER_MAX_ARGV 4096    /* argv bytes in total */

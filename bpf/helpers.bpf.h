@@ -135,6 +135,17 @@ static __always_inline __u64 wakeup_flag(__u64 now) {
     return BPF_RB_NO_WAKEUP;
 }
 
+/* A lost record also counts in its class (events.h: drop classes). */
+static __always_inline void count_class_drop(const struct saker_event_hdr* h) {
+    __u32 key = h->syscall_nr < SAKER_SYSCALL_TABLE_SIZE
+                    ? h->syscall_nr
+                    : SAKER_SYSCALL_TABLE_SIZE + (__u32)h->type;
+    __u32 zero = 0;
+    __u8* cls = bpf_map_lookup_elem(&drop_class, &key);
+    struct saker_class_drops* d = bpf_map_lookup_elem(&class_drops, &zero);
+    if (cls && d) d->n[*cls & (SAKER_DROP_CLASSES - 1)]++;
+}
+
 /* Sends the record; a full ring buffer is the one loss we cannot avoid, so
  * it is counted. */
 static __always_inline void ev_submit(struct saker_scratch* s) {
@@ -148,9 +159,10 @@ static __always_inline void ev_submit(struct saker_scratch* s) {
     /* Keep clang from dropping the mask it can prove redundant: the verifier
      * does not track the range through the comparison above. */
     asm volatile("" : "+r"(len));
-    if (bpf_ringbuf_output(&events, s->buf, len & REC_MASK, wakeup_flag(h->ts_ns)))
+    if (bpf_ringbuf_output(&events, s->buf, len & REC_MASK, wakeup_flag(h->ts_ns))) {
         SAKER_COUNT(ringbuf_full);
-    else
+        count_class_drop(h);
+    } else
         SAKER_COUNT(events);
 }
 

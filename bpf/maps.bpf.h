@@ -64,6 +64,21 @@ struct {
     __type(value, struct saker_drop_counters);
 } drop_counters SEC(".maps");
 
+/* Lost records by class (events.h: drop classes). */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, SAKER_DROP_CLASS_KEYS);
+    __type(key, __u32);
+    __type(value, __u8);
+} drop_class SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct saker_class_drops);
+} class_drops SEC(".maps");
+
 /* syscall nr -> 1 if user space wants it (events.h: interest-map layout). */
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);

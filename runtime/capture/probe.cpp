@@ -1,6 +1,7 @@
 #include "runtime/capture/probe.h"
 
 #include "bpf/syscalls_x86_64.h"
+#include "runtime/capture/drop_classes.h"
 #include "runtime/capture/features.h"
 #include "runtime/capture/syscalls.h"
 
@@ -95,6 +96,7 @@ Probe::Probe(const ProbeOptions& opts) {
         configure(opts);
         load();
         install_handlers();
+        fill_drop_classes();
         apply_interest(opts);
         attach();
     } catch (...) {
@@ -174,18 +176,44 @@ void Probe::set_interest(uint32_t nr, bool on) {
           "updating the interest map");
 }
 
-std::vector<DropCounters> Probe::drops_per_cpu() const {
+namespace {
+
+// Entry 0 of a per-CPU array map, one value per possible CPU.
+template <class T> std::vector<T> read_per_cpu(int map_fd, const std::string& what) {
     int ncpu = libbpf_num_possible_cpus();
     check(ncpu, "counting possible CPUs");
-    std::vector<saker_drop_counters> raw(ncpu);
+    std::vector<T> raw(ncpu);
     uint32_t key = 0;
-    check(bpf_map_lookup_elem(bpf_map__fd(skel_->maps.drop_counters), &key, raw.data()),
-          "reading the drop counters");
+    check(bpf_map_lookup_elem(map_fd, &key, raw.data()), "reading the " + what);
+    return raw;
+}
+
+} // namespace
+
+std::vector<DropCounters> Probe::drops_per_cpu() const {
     std::vector<DropCounters> out;
-    for (const auto& r : raw)
+    for (const auto& r :
+         read_per_cpu<saker_drop_counters>(bpf_map__fd(skel_->maps.drop_counters), "drop counters"))
         out.push_back(
             {r.events, r.ringbuf_full, r.truncated_args, r.read_faults, r.tail_call_miss});
     return out;
+}
+
+void Probe::fill_drop_classes() {
+    int fd = bpf_map__fd(skel_->maps.drop_class);
+    for (uint32_t key = 0; key < SAKER_DROP_CLASS_KEYS; ++key) {
+        auto cls = static_cast<uint8_t>(drop_class_of_key(key));
+        if (cls) check(bpf_map_update_elem(fd, &key, &cls, BPF_ANY), "filling the drop classes");
+    }
+}
+
+std::array<uint64_t, SAKER_DROP_CLASSES> Probe::drops_by_class() const {
+    std::array<uint64_t, SAKER_DROP_CLASSES> sum{};
+    for (const auto& r :
+         read_per_cpu<saker_class_drops>(bpf_map__fd(skel_->maps.class_drops), "drop classes"))
+        for (size_t c = 0; c < sum.size(); ++c)
+            sum[c] += r.n[c];
+    return sum;
 }
 
 DropCounters Probe::drops() const {

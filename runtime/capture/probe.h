@@ -7,12 +7,13 @@
 //   text and what to do; nothing stays loaded or attached.
 // - The destructor detaches and unloads everything.
 // - Not copyable, not movable: hand out references or hold it in a unique_ptr.
-// - Thread-safety: set_interest() and drops() may be called from any thread
+// - Thread-safety: set_interest() and the drop readers may be called from any thread
 //   (they are single map syscalls); the ring buffer is drained by Consumer.
 #pragma once
 
 #include "bpf/events.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -66,12 +67,15 @@ class Probe {
     void set_interest(uint32_t syscall_nr, bool on);
     DropCounters drops() const;
     std::vector<DropCounters> drops_per_cpu() const;
+    // Records lost to a full ring buffer by DropClass (drop_classes.h), summed over CPUs.
+    std::array<uint64_t, SAKER_DROP_CLASSES> drops_by_class() const;
 
   private:
     void configure(const ProbeOptions& opts);
     void load();
     void install_handlers();
     void apply_interest(const ProbeOptions& opts);
+    void fill_drop_classes();
     void attach();
     void destroy() noexcept;
 

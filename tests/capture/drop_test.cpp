@@ -1,8 +1,10 @@
 // Loss accounting: a one-page ring buffer that nobody drains during a syscall
-// storm must report ring-buffer drops through the per-CPU counters, and the
-// consumer must keep delivering events afterwards.
+// storm must report ring-buffer drops through the per-CPU counters and by
+// Falco's syscall class (opens as "open", closes as "close"), and the consumer
+// must keep delivering events afterwards.
 #include "capture_fixture.h"
 
+#include "runtime/capture/drop_classes.h"
 #include "runtime/capture/drop_monitor.h"
 
 #include <catch2/catch.hpp>
@@ -38,6 +40,23 @@ TEST_CASE("a tiny ring buffer under a storm counts drops and keeps consuming", "
     CHECK(d.ringbuf_full > 0);
     CHECK(d.events > 0);
     INFO("events " << d.events << ", ring buffer full " << d.ringbuf_full);
+
+    // Each lost record counted once, in its syscall's class (read before the total, which
+    // only grows; process exits, captured whatever the set, may add to "proc").
+    auto by_class = probe.drops_by_class();
+    const uint64_t total = probe.drops().ringbuf_full;
+    CHECK(by_class[static_cast<size_t>(DropClass::Open)] > 0);
+    CHECK(by_class[static_cast<size_t>(DropClass::Close)] > 0);
+    CHECK(by_class[static_cast<size_t>(DropClass::Execve)] == 0); // not captured here
+    uint64_t all = 0;
+    for (uint64_t n : by_class)
+        all += n;
+    CHECK(all <= total);
+    CHECK(drop_class_of_key(SYS_execve) == DropClass::Execve);
+    CHECK(drop_class_of_key(SYS_dup2) == DropClass::DirFile);
+    CHECK(drop_class_name(DropClass::OtherInterest) == "other_interest");
+    CHECK(drop_class_of_key(SAKER_SYSCALL_TABLE_SIZE + SAKER_EVT_PROC_EXIT) == DropClass::Proc);
+    CHECK(drop_class_of_key(SYS_read) == DropClass::None);
 
     // The loss is logged at once, then not again within the interval although
     // the undrained buffer keeps losing other processes' opens meanwhile.
