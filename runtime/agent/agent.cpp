@@ -250,7 +250,8 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     registry.info("saker_build_info", "saker's version, engine and LLVM",
                   {{"version", SAKER_VERSION}, {"llvm", LLVM_VERSION_STRING}});
     AgentMetrics agent_metrics(registry, settings->rules->rules,
-                               std::max<unsigned>(1, std::thread::hardware_concurrency()));
+                               std::max<unsigned>(1, std::thread::hardware_concurrency()),
+                               SAKER_VERSION, hostname);
     std::unique_ptr<web::Server> server;
     if (boot.webserver.enabled) {
         web::ServerOptions wo;
@@ -348,7 +349,9 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                 }
                 agent_metrics.publish({probe.drops_per_cpu(), consumer.malformed(),
                                        consumer.wakeups(), pipeline.table().size(),
-                                       outputs->stats()});
+                                       outputs->stats(), probe.drops_by_class(),
+                                       pipeline.stats().events,
+                                       pipeline.table().stats().process_evictions});
             }
 
             if (signals.reopen.exchange(false)) {

@@ -35,7 +35,8 @@ constexpr size_t kReasons = 4;
 
 } // namespace
 
-AgentMetrics::AgentMetrics(metrics::Registry& registry, const Ruleset& rules, size_t ncpus)
+AgentMetrics::AgentMetrics(metrics::Registry& registry, const Ruleset& rules, size_t ncpus,
+                           const std::string& version, const std::string& hostname)
     : registry_(registry),
       events_by_type_(registry.counters_by("saker_events_total",
                                            "Events evaluated, by Falco event type", "type",
@@ -58,7 +59,7 @@ AgentMetrics::AgentMetrics(metrics::Registry& registry, const Ruleset& rules, si
                                     "result", {"ok", "failed"})),
       rules_enabled_(registry.gauge("saker_rules_enabled", "Rules loaded and enabled")),
       processes_(registry.gauge("saker_process_table_entries", "Processes in the state table")),
-      drops_seen_(ncpus) {
+      drops_seen_(ncpus), falco_(registry, alerts_, rules, ncpus, version, hostname) {
     rules_enabled_.set(static_cast<double>(rules.enabled_count()));
     auto sink_family = [this](metrics::Type type, const char* name, const char* help, auto field) {
         registry_.collect(type, name, help, {"sink"}, [this, field](metrics::Samples& s) {
@@ -87,6 +88,7 @@ PipelineMetrics AgentMetrics::pipeline() {
 
 void AgentMetrics::rules_changed(const Ruleset& rules) {
     alerts_.relabel(rule_labels(rules));
+    falco_.rules_changed(rules);
     rules_enabled_.set(static_cast<double>(rules.enabled_count()));
 }
 
@@ -106,6 +108,18 @@ void AgentMetrics::publish(const LoopTotals& t) {
     if (t.wakeups > wakeups_seen_) wakeups_.inc(t.wakeups - wakeups_seen_);
     wakeups_seen_ = t.wakeups;
     processes_.set(static_cast<double>(t.processes));
+    FalcoTotals f;
+    for (const auto& c : t.drops_per_cpu) {
+        f.evts_per_cpu.push_back(c.events + c.ringbuf_full);
+        f.drops_per_cpu.push_back(c.ringbuf_full);
+    }
+    f.drops_by_class = t.drops_by_class;
+    f.evaluated = t.evaluated;
+    f.process_evictions = t.process_evictions;
+    f.processes = t.processes;
+    for (const auto& s : t.sinks)
+        f.output_drops += s.dropped;
+    falco_.publish(f);
     std::lock_guard lock(sinks_mutex_);
     sinks_ = t.sinks;
 }

@@ -8,9 +8,11 @@
 // - Output sink figures are read at scrape time from a snapshot that publish() refreshes
 //   under a lock, so the scrape never touches an outputs hub a reload may be replacing.
 // - `rules_changed()` relabels the per-rule alert family after a reload (event thread).
+// - Falco's families (falco_metrics.h) are fed from the same totals.
 #pragma once
 
 #include "frontend/rules.h"
+#include "runtime/agent/falco_metrics.h"
 #include "runtime/agent/pipeline.h"
 #include "runtime/capture/probe.h"
 #include "runtime/metrics/registry.h"
@@ -27,15 +29,22 @@ struct LoopTotals {
     uint64_t wakeups = 0; // the event thread's returns from its ring-buffer wait
     size_t processes = 0;
     std::vector<output::SinkStats> sinks;
+    std::array<uint64_t, SAKER_DROP_CLASSES> drops_by_class{};
+    uint64_t evaluated = 0;
+    uint64_t process_evictions = 0;
 };
 
 class AgentMetrics {
   public:
-    AgentMetrics(metrics::Registry& registry, const Ruleset& rules, size_t ncpus);
+    AgentMetrics(metrics::Registry& registry, const Ruleset& rules, size_t ncpus,
+                 const std::string& version, const std::string& hostname);
 
     PipelineMetrics pipeline();
     void rules_changed(const Ruleset& rules);
-    void reloaded(bool ok) { reloads_[ok ? 0 : 1].inc(); }
+    void reloaded(bool ok) {
+        reloads_[ok ? 0 : 1].inc();
+        if (ok) falco_.reloaded();
+    }
     void publish(const LoopTotals& t);
 
   private:
@@ -55,6 +64,7 @@ class AgentMetrics {
     uint64_t wakeups_seen_ = 0;
     std::mutex sinks_mutex_;
     std::vector<output::SinkStats> sinks_;
+    FalcoMetrics falco_; // Falco's names for the same numbers
 };
 
 } // namespace saker::agent

@@ -19,11 +19,6 @@ std::optional<std::string> read_file(const char* path) {
     return s.str();
 }
 
-std::optional<ProcStat> self_stat() {
-    auto text = read_file("/proc/self/stat");
-    return text ? parse_proc_stat(*text) : std::nullopt;
-}
-
 // Boot time in seconds since the epoch (`btime` in /proc/stat).
 std::optional<uint64_t> boot_time() {
     auto text = read_file("/proc/stat");
@@ -79,26 +74,31 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
     return s;
 }
 
+std::optional<ProcStat> read_self_stat() {
+    auto text = read_file("/proc/self/stat");
+    return text ? parse_proc_stat(*text) : std::nullopt;
+}
+
 void register_process_metrics(Registry& registry, std::chrono::steady_clock::time_point started) {
     const double tick = 1.0 / double(sysconf(_SC_CLK_TCK));
     const double page = double(sysconf(_SC_PAGESIZE));
     registry.counter_fn("process_cpu_seconds_total", "User and system CPU time spent, in seconds",
                         [tick] {
-                            auto s = self_stat();
+                            auto s = read_self_stat();
                             return s ? double(s->utime_ticks + s->stime_ticks) * tick : NAN;
                         });
     registry.gauge_fn("process_resident_memory_bytes", "Resident memory size in bytes", [page] {
-        auto s = self_stat();
+        auto s = read_self_stat();
         return s ? double(s->rss_pages) * page : NAN;
     });
     registry.gauge_fn("process_virtual_memory_bytes", "Virtual memory size in bytes", [] {
-        auto s = self_stat();
+        auto s = read_self_stat();
         return s ? double(s->vsize_bytes) : NAN;
     });
     registry.gauge_fn("process_open_fds", "Number of open file descriptors", open_fds);
     registry.gauge_fn("process_start_time_seconds",
                       "Start time of the process since the Unix epoch, in seconds", [tick] {
-                          auto s = self_stat();
+                          auto s = read_self_stat();
                           auto boot = boot_time();
                           return s && boot ? double(*boot) + double(s->start_ticks) * tick : NAN;
                       });

@@ -26,6 +26,8 @@ struct ProcStat {
 };
 
 std::optional<ProcStat> parse_proc_stat(std::string_view text);
+// /proc/self/stat parsed; nullopt if unreadable.
+std::optional<ProcStat> read_self_stat();
 
 void register_process_metrics(Registry& registry, std::chrono::steady_clock::time_point started =
                                                       std::chrono::steady_clock::now());

@@ -175,6 +175,17 @@ void Samples::add(const LabelValues& values, double value) {
     out_ += '\n';
 }
 
+void Samples::add(const std::vector<std::string>& names, const LabelValues& values, double value) {
+    if (values.size() != names.size())
+        bad(family_.name(), "a sample has " + std::to_string(values.size()) + " label values for " +
+                                std::to_string(names.size()) + " labels");
+    for (const auto& n : names)
+        if (!valid_label_name(n)) bad(family_.name(), "'" + n + "' is not a valid label name");
+    append_series(out_, family_.name(), names, values);
+    append_number(out_, value);
+    out_ += '\n';
+}
+
 void CallbackCollector::write_samples(std::string& out) const {
     Samples samples(out, *this);
     fill_(samples);

@@ -75,6 +75,14 @@ template <class Cell> class Family final : public detail::Collector {
 
     void write_samples(std::string& out) const override;
 
+    // Calls fn(label values, cell) for each exported child, under the family's lock: for a
+    // callback family that exports another view of the same cells at scrape time.
+    template <class Fn> void visit(Fn&& fn) const {
+        std::lock_guard lock(mutex_);
+        for (size_t i = 0; i < size_; ++i)
+            if (!children_[i].empty() || label_names().empty()) fn(children_[i], cells_[i]);
+    }
+
   private:
     void check(const std::vector<LabelValues>& children) const;
 
@@ -94,6 +102,9 @@ class Samples {
     Samples(std::string& out, const detail::Collector& family) : out_(out), family_(family) {}
 
     void add(const LabelValues& values, double value);
+    // A sample with its own label names instead of the family's (e.g. Falco's per-rule
+    // `tag_<tag>` labels, which differ from rule to rule); invalid names throw.
+    void add(const std::vector<std::string>& names, const LabelValues& values, double value);
 
   private:
     std::string& out_;

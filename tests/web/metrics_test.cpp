@@ -216,3 +216,23 @@ TEST_CASE("process metrics describe this process") {
     CHECK(*page.value("saker_uptime_seconds") >= 3);
     CHECK(ballast[12345] == 1);
 }
+
+TEST_CASE("a callback family derives per-sample labels from another family's cells") {
+    Registry r;
+    auto& alerts = r.counters("x_alerts_total", "by rule", {"rule"}, {{"a"}, {"b"}});
+    alerts[1].inc(3);
+    // Like Falco's rules_matches: labels differ from sample to sample (tag_<tag>).
+    r.collect(Type::Counter, "x_matches_total", "derived", {}, [&](Samples& s) {
+        alerts.visit([&](const LabelValues& child, const Counter& c) {
+            if (c.value()) s.add({"rule_name", "tag_" + child[0]}, {child[0], "true"}, c.value());
+        });
+    });
+    auto page = parse(r);
+    CHECK(page.value("x_matches_total", {{"rule_name", "b"}, {"tag_b", "true"}}) == 3);
+    CHECK(!page.value("x_matches_total", {{"rule_name", "a"}, {"tag_a", "true"}}));
+
+    Registry bad;
+    bad.collect(Type::Gauge, "x_bad", "a bad label name", {},
+                [](Samples& s) { s.add({"0bad"}, {"v"}, 1); });
+    CHECK_THROWS_WITH(bad.render(), Catch::Contains("x_bad"));
+}
