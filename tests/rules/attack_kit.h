@@ -132,12 +132,16 @@ inline int connect_to(const char* ip, uint16_t port) {
 
 // Files a test creates under /var/log, removed whatever happens.
 struct VarLogFiles {
-    std::vector<std::string> paths;
-    // Creates /var/log/<name> with O_APPEND (not O_TRUNC, which log rules watch).
+    std::vector<std::string> paths; // files, then the directories made for them
+    // Creates /var/log/<name> with O_APPEND (not O_TRUNC, which log rules watch); `name` may
+    // have one directory (`app/x.log`), made here and removed with the file.
     std::string make(const std::string& name) {
-        paths.push_back("/var/log/" + name);
-        std::ofstream(paths.back(), std::ios::app) << "saker rules test\n";
-        return paths.back();
+        const std::filesystem::path path = "/var/log/" + name;
+        if (std::filesystem::create_directory(path.parent_path()))
+            paths.push_back(path.parent_path().string());
+        paths.insert(paths.begin(), path.string());
+        std::ofstream(path, std::ios::app) << "saker rules test\n";
+        return path.string();
     }
     ~VarLogFiles() {
         for (const auto& p : paths)

@@ -6,7 +6,12 @@
 // come from the look-alike. The look-alike runs first: the probe writes every CPU's records
 // into one ring, in order, and the agent handles and prints them in that order, so once the
 // attack's alert is out every alert the look-alike could have caused is out too.
-// RulesAgent starts `saker run` on a rules file; run_scenarios() runs a suite and stops it.
+// RulesAgent starts `saker run` on rules files; run_scenarios() runs a suite and stops it.
+// With `one_rule_per_event` (several rules files loaded together, `rule_matching: all` so that
+// every rule matching an event fires) no event of the attack may raise alerts of two rules: the
+// files do not report one thing twice. Alerts are attributed by `from_attack` and grouped by
+// event (evt.time, proc.pid), on fields RulesAgent appends to every alert, since other files'
+// outputs need not carry them.
 #pragma once
 
 #include "support/agent_process.h"
@@ -19,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -77,7 +83,8 @@ inline std::optional<Alert> wait_for_alert(const AgentProcess& agent, const std:
 }
 
 // Runs one scenario; returns the seconds from the attack's end to its alert (-1: no alert).
-inline double run_scenario(const AgentProcess& agent, const Scenario& s) {
+inline double run_scenario(const AgentProcess& agent, const Scenario& s,
+                           bool one_rule_per_event = false) {
     INFO("rule '" << s.rule << "': attack: " << s.attack_what
                   << "; look-alike: " << s.lookalike_what);
     s.lookalike();
@@ -100,15 +107,55 @@ inline double run_scenario(const AgentProcess& agent, const Scenario& s) {
         INFO("look-alike alert: " << a.dump());
         FAIL_CHECK("the look-alike fired the rule");
     }
+    if (one_rule_per_event) {
+        // The attack's later events (if any) are handled within moments of its alert.
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        std::map<std::string, std::set<std::string>> rules_of_event;
+        for (const auto& a : agent.alerts_so_far())
+            if (s.from_attack(a))
+                rules_of_event[field(a, "evt.time") + "/" + field(a, "proc.pid")].insert(
+                    a.value("rule", ""));
+        for (const auto& [event, rules] : rules_of_event) {
+            std::string names;
+            for (const auto& r : rules)
+                names += "'" + r + "' ";
+            INFO("event " << event << " raised " << names);
+            CHECK(rules.size() == 1);
+        }
+    }
     return waited;
 }
 
-// `saker run -r <rules> -o json_output=true`, REQUIREd to attach its probe within 10 s.
+// `saker run -c <config> -r <rules>...`, REQUIREd to attach its probe within 10 s. The config
+// turns on JSON alerts, makes every matching rule fire (rule_matching: all; a single file's
+// scenarios never depend on it) and appends the fields scenarios attribute alerts by.
+inline std::vector<std::string> rules_agent_args(const std::vector<std::string>& rules,
+                                                 const std::string& tmp_prefix) {
+    const std::string config = tmp_prefix + std::to_string(getpid()) + "-config.yaml";
+    FILE* f = std::fopen(config.c_str(), "w");
+    if (f) {
+        std::fputs("json_output: true\n"
+                   "rule_matching: all\n"
+                   "append_output:\n"
+                   "  - extra_fields: [evt.time, proc.pid, proc.cmdline, proc.name, "
+                   "container.id, fd.name, fd.sip, fd.sport, evt.type, evt.arg.pid, "
+                   "evt.arg.dev, fs.path.name]\n",
+                   f);
+        std::fclose(f);
+    }
+    std::vector<std::string> args{"-c", config};
+    for (const auto& r : rules) {
+        args.push_back("-r");
+        args.push_back(r);
+    }
+    return args;
+}
+
 struct RulesAgent {
     AgentProcess process;
     double startup_s = 0; // from exec to "probe attached" (rules compiled, probe loaded)
-    RulesAgent(const std::string& rules, const std::string& tmp_prefix)
-        : process({"-r", rules, "-o", "json_output=true"}, tmp_prefix) {
+    RulesAgent(const std::vector<std::string>& rules, const std::string& tmp_prefix)
+        : process(rules_agent_args(rules, tmp_prefix), tmp_prefix) {
         const auto t0 = Clock::now();
         REQUIRE(process.ready(std::chrono::seconds(10), std::chrono::milliseconds(25)));
         startup_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -118,12 +165,13 @@ struct RulesAgent {
 // Runs every scenario in order, then stops the agent, which must exit cleanly, and prints one
 // line: how many scenarios and rules, the agent's start, the slowest alert, the whole run.
 inline void run_scenarios(RulesAgent& agent, const std::vector<Scenario>& scenarios,
-                          const std::string& label, Clock::time_point test_started) {
+                          const std::string& label, Clock::time_point test_started,
+                          bool one_rule_per_event = false) {
     std::set<std::string> rules;
     double slowest = 0;
     for (const auto& s : scenarios) {
         rules.insert(s.rule);
-        slowest = std::max(slowest, run_scenario(agent.process, s));
+        slowest = std::max(slowest, run_scenario(agent.process, s, one_rule_per_event));
     }
     const int rc = agent.process.stop();
     INFO("agent log:\n" << agent.process.log());

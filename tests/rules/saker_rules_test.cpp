@@ -6,6 +6,12 @@
 // its own child, a module load of a random 64-byte image, mounts and a release_agent write the
 // container is not allowed to do, connections that cannot leave a fresh network namespace.
 // Reported skipped when not root or a tool is missing; FAILs instead with SAKER_REQUIRE_BPF=1.
+//
+// The second test case loads Falco's stable rules (the corpus' falco_rules.yaml), then
+// saker_rules.yaml, then a Falco user's custom file (appends to sensitive_file_names, adds an
+// exception to "Read sensitive file untrusted"), and runs the same attacks plus those saker
+// leaves to Falco's rules. Every rule matching an event fires (rule_matching: all), and no
+// event of an attack may raise alerts of two rules: the two files never report one thing twice.
 #include "rules/attack_kit.h"
 #include "rules/rule_scenarios.h"
 #include "support/agent_process.h"
@@ -31,11 +37,8 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using namespace saker::test;
 
-} // namespace
-
-TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its fields, and "
-          "not on a harmless look-alike",
-          "[rules][agent][containers][root]") {
+// `with_falco`: Falco's stable rules load first and a custom file last (see the header).
+void attack_suite(bool with_falco) {
     const std::string missing = missing_tools({"runc", "bash", "sh", "cat", "rm", "chmod", "true"});
     SAKER_SKIP_UNLESS("the rules test", missing);
     add_sbin_to_path();
@@ -58,8 +61,28 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
     auto in_container = [&](const std::string& args) { c.run(args); };
     const auto in_this_container = by_container(short_id);
 
-    RulesAgent agent(std::string(SAKER_SOURCE_DIR) + "/rules/saker_rules.yaml",
-                     "/tmp/saker-rules-agent-");
+    const std::string saker_rules = std::string(SAKER_SOURCE_DIR) + "/rules/saker_rules.yaml";
+    // A Falco user's custom rules: one more sensitive file, and one reader excepted.
+    const std::string secret = write_file(work.path / ("secret-" + tok), "s3cret\n");
+    const std::string excepted = work / "backup-agent";
+    fs::copy_file(cat, excepted);
+    const std::string custom = write_file(work.path / "custom_rules.yaml", R"(
+- list: sensitive_file_names
+  items: [)" + secret + R"(]
+  append: true
+
+- rule: Read sensitive file untrusted
+  exceptions:
+    - name: backup_agent_reads_secret
+      fields: [proc.name, fd.name]
+      values: [[backup-agent, )" + secret + R"(]]
+  override:
+    exceptions: append
+)");
+    std::vector<std::string> rules_files{saker_rules};
+    if (with_falco)
+        rules_files = {std::string(SAKER_CORPUS_DIR) + "/falco_rules.yaml", saker_rules, custom};
+    RulesAgent agent(rules_files, "/tmp/saker-rules-agent-");
     c.start();
 
     // Pids of spawned look-alikes and attacks, filled in when they run.
@@ -81,6 +104,7 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
     write_file(key, "-----BEGIN OPENSSH PRIVATE KEY-----\nsaker test\n");
     write_file(key + ".pub", "ssh-ed25519 AAAA saker-test\n");
     const std::string log = logs.make("saker-test-" + tok + ".log");
+    const std::string app_log = logs.make("saker-test-" + tok + "/app.log");
     const std::string old_log = logs.make("saker-test-" + tok + "-old.log");
     const std::string history = write_file(work.path / ".bash_history", "ls\n");
     const std::string notes = write_file(work.path / "notes.txt", "notes\n");
@@ -102,6 +126,28 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
     const std::string miner_port = std::to_string(miner->port);
     const std::string plain_port = std::to_string(plain.port);
 
+    // A host shell appends to `path` (look-alike), then empties it with O_TRUNC (attack);
+    // `flags`: the rule's output shows the open flags.
+    auto truncation = [&](const std::string& rule, const std::string& path, bool flags) {
+        return Scenario{rule,
+                        "Warning",
+                        ": > " + path,
+                        "echo >> the same file",
+                        [&, path] {
+                            spawn_la({shell, "-c", "echo line >> " + path});
+                        },
+                        [&, path] {
+                            spawn_atk({shell, "-c", ": > " + path});
+                        },
+                        by_pid(la_pid),
+                        by_pid(atk_pid),
+                        [&, path, flags](const Alert& a) {
+                            host_process("sh")(a);
+                            CHECK(field(a, "fd.name") == path);
+                            if (flags) CHECK(field_has(a, "evt.arg.flags", "O_TRUNC"));
+                        }};
+    };
+
     std::vector<Scenario> scenarios = {
         {"Shell spawned in a container", "Warning", "runc exec <c> /bin/sh -c ': saker-atk-<tok>'",
          "the same shell on the host, started by a non-shell; and in the container, started by "
@@ -117,18 +163,18 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
              CHECK(field(a, "container.id") == short_id);
              CHECK(field(a, "proc.cmdline") == "sh -c : saker-atk-" + tok);
          }},
-        {"Sensitive file read by untrusted program", "Warning", "cat /etc/shadow",
+        {"Sensitive file read by untrusted program", "Warning", "cat /etc/gshadow",
          "cat /etc/hostname",
          [&] {
              spawn_la({cat, "/etc/hostname"});
          },
          [&] {
-             spawn_atk({cat, "/etc/shadow"});
+             spawn_atk({cat, "/etc/gshadow"});
          },
          by_pid(la_pid), by_pid(atk_pid),
          [&](const Alert& a) {
              host_process("cat")(a);
-             CHECK(field(a, "fd.name") == "/etc/shadow");
+             CHECK(field(a, "fd.name") == "/etc/gshadow");
              CHECK(field(a, "user.uid") == "0");
              CHECK(field(a, "proc.exepath") == fs::canonical(cat).string());
          }},
@@ -202,22 +248,6 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
              CHECK(field_has(a, "fd.name", "->127.0.0.1:" + plain_port));
              CHECK(field(a, "fd.l4proto") == "tcp");
          }},
-        {"Process attached with ptrace", "Warning", "PTRACE_ATTACH to a child of the test",
-         "PTRACE_TRACEME in a child", [&] { la_pid = ptrace_traceme_child(); },
-         [&] {
-             long rc = 0;
-             std::tie(atk_pid, rc) = ptrace_attach_child();
-             CHECK(rc == 0);
-         },
-         by_pid(la_pid),
-         [&](const Alert& a) {
-             return by_pid(self)(a) && field(a, "evt.arg.pid") == std::to_string(atk_pid);
-         },
-         [&](const Alert& a) {
-             CHECK(field(a, "evt.arg.request") == "PTRACE_ATTACH");
-             CHECK(field(a, "evt.res") == "SUCCESS");
-             CHECK(field(a, "container.id") == "host");
-         }},
         {"Kernel module load", "Critical",
          "finit_module of a random 64-byte image (fails: a failed attempt still fires)",
          "reading the same .ko file, as modinfo would",
@@ -236,55 +266,15 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
              CHECK(field(a, "evt.res").starts_with("E"));
              CHECK(field(a, "container.id") == "host");
          }},
-        {"Execution from a temporary or memory-backed location", "Critical",
-         "a copy of true run from /tmp", "/usr/bin/true run with its cwd in /tmp",
+        {"Execution from a temporary directory", "Critical", "a copy of true run from /tmp",
+         "/usr/bin/true run with its cwd in /tmp",
          [&] {
              spawn_la({truebin, "saker-la-" + tok}, work.path.string());
          },
          [&] { spawn_atk({dropper}); }, by_pid(la_pid), by_pid(atk_pid),
-         [&](const Alert& a) {
-             CHECK(field(a, "proc.exepath") == dropper);
-             CHECK(field(a, "proc.is_exe_from_memfd") == "false");
-         }},
-        {"Execution from a temporary or memory-backed location", "Critical",
-         "true copied into a memfd and run with fexecve", "true run from its own path",
-         [&] {
-             spawn_la({truebin, "saker-la2-" + tok});
-         },
-         [&] {
-             Spawned m = exec_from_memfd(truebin, "saker-" + tok);
-             atk_pid = m.pid;
-             CHECK(m.status == 0);
-         },
-         by_pid(la_pid), by_pid(atk_pid),
-         [&](const Alert& a) {
-             CHECK(field(a, "proc.is_exe_from_memfd") == "true");
-             CHECK(field_has(a, "proc.exepath", "memfd:saker-" + tok));
-         }},
-        {"Log or shell history truncated", "Warning", ": > /var/log/saker-test-<tok>.log",
-         "echo >> the same log",
-         [&] {
-             spawn_la({shell, "-c", "echo line >> " + log});
-         },
-         [&] {
-             spawn_atk({shell, "-c", ": > " + log});
-         },
-         by_pid(la_pid), by_pid(atk_pid),
-         [&](const Alert& a) {
-             host_process("sh")(a);
-             CHECK(field(a, "fd.name") == log);
-             CHECK(field_has(a, "evt.arg.flags", "O_TRUNC"));
-         }},
-        {"Log or shell history truncated", "Warning", ": > ~/.bash_history",
-         "echo >> ~/.bash_history",
-         [&] {
-             spawn_la({shell, "-c", "echo ls >> " + history});
-         },
-         [&] {
-             spawn_atk({shell, "-c", ": > " + history});
-         },
-         by_pid(la_pid), by_pid(atk_pid),
-         [&](const Alert& a) { CHECK(field(a, "fd.name") == history); }},
+         [&](const Alert& a) { CHECK(field(a, "proc.exepath") == dropper); }},
+        truncation("Log or shell history truncated", app_log, true),
+        truncation("Log or shell history truncated", history, true),
         {"Log or shell history deleted", "Warning", "rm /var/log/saker-test-<tok>-old.log",
          "rm of a file in /tmp",
          [&] {
@@ -396,17 +386,87 @@ TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its
          }},
     };
 
-    // Every rule of the file is exercised.
+    // What saker_rules.yaml leaves to Falco's stable rules, and the custom file on top.
+    if (with_falco) {
+        const std::vector<Scenario> falcos = {
+            {"Read sensitive file untrusted", "Warning", "cat /etc/shadow", "cat /etc/hostname",
+             [&] {
+                 spawn_la({cat, "/etc/hostname"});
+             },
+             [&] {
+                 spawn_atk({cat, "/etc/shadow"});
+             },
+             by_pid(la_pid), by_pid(atk_pid),
+             [&](const Alert& a) {
+                 host_process("cat")(a);
+                 CHECK(field(a, "fd.name") == "/etc/shadow");
+             }},
+            {"Read sensitive file untrusted", "Warning",
+             "cat of a file the custom rules append to sensitive_file_names",
+             "the same file read by the reader the custom rules except",
+             [&] {
+                 spawn_la({excepted, secret});
+             },
+             [&] {
+                 spawn_atk({cat, secret});
+             },
+             by_pid(la_pid), by_pid(atk_pid),
+             [&](const Alert& a) { CHECK(field(a, "fd.name") == secret); }},
+            {"PTRACE attached to process", "Warning", "PTRACE_ATTACH to a child of the test",
+             "PTRACE_TRACEME in a child", [&] { la_pid = ptrace_traceme_child(); },
+             [&] {
+                 long rc = 0;
+                 std::tie(atk_pid, rc) = ptrace_attach_child();
+                 CHECK(rc == 0);
+             },
+             by_pid(la_pid),
+             [&](const Alert& a) {
+                 return by_pid(self)(a) && field(a, "evt.type") == "ptrace" &&
+                        field(a, "evt.arg.pid") == std::to_string(atk_pid);
+             },
+             [&](const Alert& a) { CHECK(field(a, "container.id") == "host"); }},
+            {"Fileless execution via memfd_create", "Critical",
+             "true copied into a memfd and run with fexecve", "true run from its own path",
+             [&] {
+                 spawn_la({truebin, "saker-la2-" + tok});
+             },
+             [&] {
+                 Spawned m = exec_from_memfd(truebin, "saker-" + tok);
+                 atk_pid = m.pid;
+                 CHECK(m.status == 0);
+             },
+             by_pid(la_pid), by_pid(atk_pid),
+             [&](const Alert& a) { CHECK(field_has(a, "proc.exepath", "memfd:saker-" + tok)); }},
+            truncation("Clear Log Activities", log, false),
+        };
+        scenarios.insert(scenarios.end(), falcos.begin(), falcos.end());
+    }
+
+    // Every rule of saker's file is exercised.
     std::set<std::string> covered;
     for (const auto& s : scenarios)
         covered.insert(s.rule);
-    Cmd list = sh(std::string(SAKER_BIN) + " list-rules -r " + SAKER_SOURCE_DIR +
-                  "/rules/saker_rules.yaml --json");
+    Cmd list = sh(std::string(SAKER_BIN) + " list-rules -r " + saker_rules + " --json");
     REQUIRE(list.status == 0);
     for (const auto& r : nlohmann::json::parse(list.out)) {
         INFO("rule without a scenario: " << r.dump());
         CHECK(covered.count(r["name"].get<std::string>()) == 1);
     }
 
-    run_scenarios(agent, scenarios, "saker_rules.yaml", started);
+    run_scenarios(agent, scenarios,
+                  with_falco ? "falco_rules.yaml + saker_rules.yaml + custom" : "saker_rules.yaml",
+                  started, with_falco);
+}
+
+} // namespace
+
+TEST_CASE("saker_rules.yaml: every rule fires within 1 s on its attack, with its fields, and "
+          "not on a harmless look-alike",
+          "[rules][agent][containers][root]") {
+    attack_suite(false);
+}
+
+TEST_CASE("falco_rules.yaml + saker_rules.yaml + a custom file: no event alerts twice",
+          "[rules][agent][containers][root]") {
+    attack_suite(true);
 }

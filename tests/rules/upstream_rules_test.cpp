@@ -102,7 +102,7 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
     auto in_container = [&](const std::string& args) { c.run(args); };
     const auto in_this_container = by_container(short_id);
 
-    RulesAgent agent(std::string(SAKER_CORPUS_DIR) + "/falco_rules.yaml",
+    RulesAgent agent({std::string(SAKER_CORPUS_DIR) + "/falco_rules.yaml"},
                      "/tmp/saker-upstream-agent-");
     c.start();
     priv.start();
