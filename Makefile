@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := cmake ninja-build pkg-config git clang-19 lld-19 llvm-19-dev 
 	runc busybox-static containerd libgrpc++-dev libprotobuf-dev protobuf-compiler \
 	protobuf-compiler-grpc golang-github-containerd-containerd-dev \
 	libcurl4-openssl-dev libssl-dev libcpp-httplib-dev gnuplot-nox \
-	golang-go golang-gopkg-yaml.v3-dev binutils
+	golang-go golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev binutils
 
 APT_STAMP := $(BUILD)/.deps-installed
 
@@ -33,8 +33,12 @@ $(BUILD)/build.ninja: $(APT_STAMP) CMakeLists.txt
 build: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# `make run` loads Falco's stable rules (the corpus beside the repository, or FALCO_RULES=path)
+# and then saker's add-on rules; without that file, saker's rules alone (saker.yaml).
+FALCO_RULES ?= ../shared/rules-corpus/falco_rules.yaml
 run: build
-	$(BUILD)/runtime/saker run -c saker.yaml
+	$(BUILD)/runtime/saker run -c saker.yaml \
+	  $(if $(wildcard $(FALCO_RULES)),-r $(FALCO_RULES) -r rules/saker_rules.yaml)
 
 # A test that cannot run here (no root, no BPF, a tool missing) is reported "Skipped", counted
 # below; SAKER_REQUIRE_BPF=1 (CI) turns every such skip into a failure (tests/support/root_guard.h).

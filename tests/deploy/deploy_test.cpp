@@ -2,8 +2,10 @@
 // helm_render, Helm's template engine without Helm) describe an agent that can work - host
 // pids, the mounts it reads, the BPF privileges, probes the kubelet can reach on the port and
 // path the agent's own configuration serves - and that configuration loads with saker's own
-// loader. The Dockerfile's stages, the files it copies, and its runtime libraries match what
-// the built binary links. No image is built (no network in CI).
+// loader. The chart takes a Falco chart user's values (tests/deploy/values/) and rejects a
+// mistyped key through values.schema.json. The Dockerfile's stages, the files it copies, the
+// checksum-pinned Falco rules and its runtime libraries match what the built binary links. No
+// image is built (no network in CI).
 #include "runtime/config/config.h"
 #include "support/process_runner.h"
 
@@ -12,10 +14,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 using saker::test::sh;
 using saker::test::slurp;
@@ -32,12 +36,18 @@ std::vector<YAML::Node> load_documents(const std::string& text) {
     return docs;
 }
 
-std::string helm(const std::vector<std::string>& args) {
+const std::string kValues = kSource + "/tests/deploy/values/";
+
+saker::test::Cmd helm_run(const std::vector<std::string>& args) {
     std::string cmd = HELM_RENDER;
     for (const auto& a : args)
         cmd += " '" + a + "'";
-    auto r = sh(cmd + " " + kChart);
-    INFO(cmd << "\n" << r.out);
+    return sh(cmd + " " + kChart + " 2>&1");
+}
+
+std::string helm(const std::vector<std::string>& args) {
+    auto r = helm_run(args);
+    INFO(r.out);
     REQUIRE(r.status == 0);
     return r.out;
 }
@@ -55,6 +65,26 @@ const YAML::Node& only(const std::vector<YAML::Node>& docs, const std::string& k
     return *found;
 }
 
+// The ConfigMap holding saker.yaml (customRules have their own).
+const YAML::Node& config_map(const std::vector<YAML::Node>& docs) {
+    const YAML::Node* found = nullptr;
+    for (const auto& d : docs)
+        if (d["kind"].as<std::string>() == "ConfigMap" && d["data"]["saker.yaml"]) {
+            REQUIRE(found == nullptr);
+            found = &d;
+        }
+    REQUIRE(found);
+    return *found;
+}
+
+// The other ConfigMap: customRules.
+const YAML::Node& rules_map(const std::vector<YAML::Node>& docs) {
+    for (const auto& d : docs)
+        if (d["kind"].as<std::string>() == "ConfigMap" && !d["data"]["saker.yaml"]) return d;
+    FAIL("no customRules ConfigMap");
+    return docs.front();
+}
+
 YAML::Node by_name(const YAML::Node& list, const std::string& name) {
     for (const auto& item : list)
         if (item["name"] && item["name"].as<std::string>() == name) return item;
@@ -68,12 +98,13 @@ std::string str(const YAML::Node& n) {
 struct Expect {
     bool privileged = true;
     bool host_network = false;
+    bool everywhere = true; // a toleration of every taint
 };
 
 // Checks one set of manifests (ServiceAccount, ConfigMap, DaemonSet; a Namespace optional).
 void check_agent(const std::vector<YAML::Node>& docs, const Expect& expect) {
     const YAML::Node& ds = only(docs, "DaemonSet");
-    const YAML::Node& cm = only(docs, "ConfigMap");
+    const YAML::Node& cm = config_map(docs);
     const YAML::Node& sa = only(docs, "ServiceAccount");
     CHECK(str(ds["apiVersion"]) == "apps/v1");
     CHECK(str(ds["spec"]["updateStrategy"]["type"]) == "RollingUpdate");
@@ -94,7 +125,7 @@ void check_agent(const std::vector<YAML::Node>& docs, const Expect& expect) {
     bool everywhere = false;
     for (const auto& t : pod["tolerations"])
         everywhere |= str(t["operator"]) == "Exists" && !t["key"] && !t["effect"];
-    CHECK(everywhere);
+    CHECK(everywhere == expect.everywhere);
 
     REQUIRE(pod["containers"].size() == 1);
     const YAML::Node c = pod["containers"][0];
@@ -166,13 +197,14 @@ void check_agent(const std::vector<YAML::Node>& docs, const Expect& expect) {
     CHECK(cfg.webserver.enabled);
     CHECK(cfg.webserver.prometheus_metrics_enabled);
     CHECK(cfg.metrics.enabled); // Falco serves /metrics only with both
-    // Rules from the image (deploy/Dockerfile copies them there).
-    REQUIRE(!cfg.rules_files.empty());
-    CHECK(cfg.rules_files[0] == "/etc/saker/rules/saker_rules.yaml");
+    // Rules from the image (deploy/Dockerfile puts them there): Falco's, then saker's add-on.
+    REQUIRE(cfg.rules_files.size() >= 2);
+    CHECK(cfg.rules_files[0] == "/etc/falco/falco_rules.yaml");
+    CHECK(cfg.rules_files[1] == "/etc/saker/rules/saker_rules.yaml");
 
     // The containerd socket the agent asks is the host's, mounted where the config says.
     REQUIRE(cfg.containerd_sockets.size() == 1);
-    CHECK(host_path_at(cfg.containerd_sockets[0]) == "/run/containerd/containerd.sock");
+    CHECK(host_path_at(cfg.containerd_sockets[0]) == cfg.containerd_sockets[0]);
     CHECK(str(by_name(pod["volumes"], mount_of[cfg.containerd_sockets[0]])["hostPath"]["type"]) ==
           "Socket");
 
@@ -278,7 +310,7 @@ std::map<std::string, std::string> packages_of(const std::vector<std::string>& f
 
 TEST_CASE("the plain manifests describe a working agent") {
     auto docs = load_documents(slurp(kSource + "/deploy/kubernetes/daemonset.yaml"));
-    REQUIRE(docs.size() == 4);
+    REQUIRE(docs.size() == 5);
     const YAML::Node& ns = only(docs, "Namespace");
     for (const auto& d : docs)
         if (str(d["kind"]) != "Namespace")
@@ -288,7 +320,7 @@ TEST_CASE("the plain manifests describe a working agent") {
 
 TEST_CASE("the Helm chart renders a working agent with its defaults") {
     auto docs = load_documents(helm({}));
-    REQUIRE(docs.size() == 3);
+    REQUIRE(docs.size() == 4); // ConfigMap, DaemonSet, the metrics Service, ServiceAccount
     check_agent(docs, Expect{.privileged = true, .host_network = false});
 
     // The plain manifests are this rendering: the same pod and the same configuration.
@@ -297,6 +329,8 @@ TEST_CASE("the Helm chart renders a working agent with its defaults") {
           YAML::Dump(only(docs, "DaemonSet")["spec"]["template"]["spec"]));
     CHECK(YAML::Dump(only(plain, "ConfigMap")["data"]) ==
           YAML::Dump(only(docs, "ConfigMap")["data"]));
+    CHECK(YAML::Dump(only(plain, "Service")["spec"]["ports"]) ==
+          YAML::Dump(only(docs, "Service")["spec"]["ports"]));
 }
 
 TEST_CASE("the Helm chart without privileged mode grants the BPF capabilities") {
@@ -310,10 +344,10 @@ TEST_CASE("the Helm chart on the node's network probes the loopback address") {
 }
 
 TEST_CASE("the Helm chart's values reach the manifests") {
-    auto docs =
-        load_documents(helm({"--set", "webserver.port=9376", "--set", "webserver.healthzPath=/live",
-                             "--set", "customRules.extra\\.yaml=- list: [a]", "--set",
-                             "image.tag=1.2.3", "--set", "serviceAccount.create=false"}));
+    auto docs = load_documents(helm({"--set", "falco.webserver.listen_port=9376", "--set",
+                                     "falco.webserver.k8s_healthz_endpoint=/live", "--set",
+                                     "customRules.extra\\.yaml=- list: [a]", "--set",
+                                     "image.tag=1.2.3", "--set", "serviceAccount.create=false"}));
     const YAML::Node& ds = only(docs, "DaemonSet");
     const YAML::Node c = ds["spec"]["template"]["spec"]["containers"][0];
     CHECK(str(c["image"]) == "saker:1.2.3");
@@ -323,15 +357,114 @@ TEST_CASE("the Helm chart's values reach the manifests") {
     CHECK(std::none_of(docs.begin(), docs.end(),
                        [](const YAML::Node& d) { return str(d["kind"]) == "ServiceAccount"; }));
 
-    const YAML::Node& cm = only(docs, "ConfigMap");
-    CHECK(str(cm["data"]["extra.yaml"]) == "- list: [a]");
-    auto loaded = saker::config::load_config_text("saker.yaml", str(cm["data"]["saker.yaml"]));
+    // customRules: a ConfigMap mounted at /etc/falco/rules.d, which rules_files loads.
+    const YAML::Node* rules = &rules_map(docs);
+    const YAML::Node* config = &config_map(docs);
+    CHECK(str((*rules)["data"]["extra.yaml"]) == "- list: [a]");
+    const YAML::Node pod = ds["spec"]["template"]["spec"];
+    std::string rules_dir;
+    for (const auto& m : c["volumeMounts"])
+        if (str(by_name(pod["volumes"], str(m["name"]))["configMap"]["name"]) ==
+            str((*rules)["metadata"]["name"]))
+            rules_dir = str(m["mountPath"]);
+    CHECK(rules_dir == "/etc/falco/rules.d");
+    auto loaded =
+        saker::config::load_config_text("saker.yaml", str((*config)["data"]["saker.yaml"]));
     INFO(loaded.render());
     REQUIRE(loaded.ok());
     CHECK(loaded.config.webserver.listen_port == 9376);
     CHECK(loaded.config.webserver.k8s_healthz_endpoint == "/live");
-    REQUIRE(loaded.config.rules_files.size() == 2);
-    CHECK(loaded.config.rules_files[1] == "/etc/saker/config/extra.yaml");
+    CHECK(std::count(loaded.config.rules_files.begin(), loaded.config.rules_files.end(),
+                     rules_dir) == 1);
+    // The metrics Service forwards to the port the agent listens on.
+    CHECK(only(docs, "Service")["spec"]["ports"][0]["targetPort"].as<int>() == 9376);
+}
+
+TEST_CASE("the Helm chart takes a Falco chart user's values") {
+    auto docs = load_documents(helm({"-f", kValues + "falco-user.yaml"}));
+    check_agent(docs, Expect{.privileged = true, .host_network = false, .everywhere = false});
+    const YAML::Node& ds = only(docs, "DaemonSet");
+    const YAML::Node pod = ds["spec"]["template"]["spec"];
+    const YAML::Node c = pod["containers"][0];
+
+    // The configuration: falco.* merged in, falcosidekick wired as the Falco chart does.
+    const YAML::Node* config = &config_map(docs);
+    const YAML::Node* rules = &rules_map(docs);
+    auto loaded =
+        saker::config::load_config_text("saker.yaml", str((*config)["data"]["saker.yaml"]));
+    INFO(loaded.render());
+    REQUIRE(loaded.ok());
+    const auto& cfg = loaded.config;
+    CHECK(cfg.http_output.enabled);
+    CHECK(cfg.http_output.url == "http://saker-falcosidekick:2801");
+    CHECK(cfg.http_output.user_agent == "falcosecurity/falco");
+    CHECK(cfg.json_output);
+    CHECK(cfg.json_include_output_property);
+    CHECK(cfg.priority == saker::Priority::Notice);
+    CHECK(cfg.containerd_sockets ==
+          std::vector<std::string>{"/run/k3s/containerd/containerd.sock"});
+
+    // The custom rules file loads on top of Falco's stable rules and saker's.
+    const std::string custom = str((*rules)["data"]["custom-rules.yaml"]);
+    REQUIRE(!custom.empty());
+    const std::string tmp = "/tmp/saker-deploy-custom-" + std::to_string(getpid()) + ".yaml";
+    std::ofstream(tmp) << custom;
+    auto compiled =
+        sh(std::string(SAKER_BIN) + " compile -r " + SAKER_CORPUS_DIR + "/falco_rules.yaml -r " +
+           kSource + "/rules/saker_rules.yaml -r " + tmp + " --validate 2>&1");
+    std::filesystem::remove(tmp);
+    INFO(compiled.out);
+    CHECK(compiled.status == 0);
+
+    // The pod: the hostname from the node's name, the user's env and args, priority class,
+    // tolerations and resources as given.
+    const YAML::Node hostname = by_name(c["env"], "FALCO_HOSTNAME");
+    CHECK(str(hostname["valueFrom"]["fieldRef"]["fieldPath"]) == "spec.nodeName");
+    CHECK(str(by_name(c["env"], "TZ")["value"]) == "Europe/Paris");
+    std::vector<std::string> args;
+    for (const auto& a : c["args"])
+        args.push_back(a.as<std::string>());
+    CHECK(args == std::vector<std::string>{"run", "-c", "/etc/saker/config/saker.yaml", "-o",
+                                           "outputs_queue.capacity=1000"});
+    CHECK(str(pod["priorityClassName"]) == "system-node-critical");
+    CHECK(pod["tolerations"].size() == 2);
+    CHECK(str(c["resources"]["limits"]["memory"]) == "2Gi");
+
+    // Prometheus: the ServiceMonitor selects the metrics Service, whose port reaches the pods.
+    const YAML::Node& svc = only(docs, "Service");
+    const YAML::Node& sm = only(docs, "ServiceMonitor");
+    CHECK(str(sm["apiVersion"]) == "monitoring.coreos.com/v1");
+    CHECK(str(sm["metadata"]["labels"]["release"]) == "kube-prometheus-stack");
+    for (const auto& kv : sm["spec"]["selector"]["matchLabels"])
+        CHECK(str(svc["metadata"]["labels"][kv.first.as<std::string>()]) ==
+              kv.second.as<std::string>());
+    CHECK(str(sm["spec"]["endpoints"][0]["port"]) == str(svc["spec"]["ports"][0]["name"]));
+    CHECK(str(sm["spec"]["endpoints"][0]["path"]) == "/metrics");
+    CHECK(str(sm["spec"]["endpoints"][0]["interval"]) == "30s");
+    for (const auto& kv : svc["spec"]["selector"])
+        CHECK(str(ds["spec"]["template"]["metadata"]["labels"][kv.first.as<std::string>()]) ==
+              kv.second.as<std::string>());
+    CHECK(svc["spec"]["ports"][0]["targetPort"].as<int>() ==
+          by_name(c["ports"], "web")["containerPort"].as<int>());
+    CHECK(cfg.webserver.prometheus_metrics_enabled);
+
+    // NOTES: the driver is saker's one probe.
+    CHECK_THAT(helm({"--notes", "-f", kValues + "falco-user.yaml"}),
+               Catch::Contains("falcosidekick"));
+    CHECK_THAT(helm({"--notes", "--set", "driver.kind=kmod"}),
+               Catch::Contains("saker has one driver"));
+}
+
+TEST_CASE("the Helm chart refuses a mistyped or mistyped-type value, naming it") {
+    auto typo = helm_run({"-f", kValues + "mistyped.yaml"});
+    CHECK(typo.status != 0);
+    CHECK_THAT(typo.out, Catch::Contains("falcosidekik"));
+    auto type = helm_run({"-f", kValues + "wrong-type.yaml"});
+    CHECK(type.status != 0);
+    CHECK_THAT(type.out, Catch::Contains("serviceMonitor.create"));
+    auto kind = helm_run({"--set", "driver.kind=ebpff"});
+    CHECK(kind.status != 0);
+    CHECK_THAT(kind.out, Catch::Contains("driver.kind"));
 }
 
 TEST_CASE("the Helm chart's notes render") {
@@ -357,7 +490,28 @@ TEST_CASE("the Dockerfile builds with the Makefile's packages and ships what the
     // rules_files are relative to its directory) and the DaemonSet look for them.
     CHECK(has_line(runtime, R"(^COPY\s+--from=build\s+\S+/runtime/saker\s+/usr/bin/saker$)"));
     CHECK(has_line(runtime, R"(^COPY\s+saker\.yaml\s+/etc/saker/saker\.yaml$)"));
-    CHECK(has_line(runtime, R"(^CMD\s+\["run",\s*"-c",\s*"/etc/saker/saker\.yaml"\])"));
+    CHECK(has_line(runtime, R"(^CMD\s+\["run",\s*"-c",\s*"/etc/saker/saker\.yaml",\s*"-r",\s*)"
+                            R"("/etc/falco/falco_rules\.yaml",\s*"-r",\s*)"
+                            R"("/etc/saker/rules/saker_rules\.yaml"\])"));
+
+    // Falco's rules: a pinned release, checked against the SHA-256 of that release's file,
+    // which is the compatibility corpus' file (the same bytes the tests load).
+    REQUIRE(stages.count("rules"));
+    const auto& rules = stages["rules"];
+    CHECK(has_line(rules, R"(curl\s.*falcosecurity/rules/falco-rules-\$\{FALCO_RULES_VERSION\}/)"
+                          R"(rules/falco_rules\.yaml)"));
+    CHECK(has_line(rules, R"(sha256sum\s+-c)"));
+    std::smatch pinned;
+    std::string all_rules;
+    for (const auto& l : rules)
+        all_rules += l + "\n";
+    REQUIRE(
+        std::regex_search(all_rules, pinned, std::regex(R"(FALCO_RULES_SHA256=([0-9a-f]{64}))")));
+    auto corpus_sum = sh("sha256sum " SAKER_CORPUS_DIR "/falco_rules.yaml");
+    REQUIRE(corpus_sum.status == 0);
+    CHECK(corpus_sum.out.substr(0, 64) == pinned[1].str());
+    CHECK(has_line(runtime,
+                   R"(^COPY\s+--from=rules\s+/falco_rules\.yaml\s+/etc/falco/falco_rules\.yaml$)"));
     auto loaded = saker::config::load_config(kSource + "/saker.yaml");
     INFO(loaded.render());
     REQUIRE(loaded.ok());

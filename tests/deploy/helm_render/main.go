@@ -1,7 +1,8 @@
 // helm_render renders a Helm chart the way `helm template` does, for tests on machines without
 // Helm (Debian 12 does not package it). It uses Go's text/template, the engine Helm uses, and
 // implements only the functions saker's chart calls, with Helm's (sprig's) semantics:
-// include, toYaml, indent, nindent, quote, default, trunc, trimSuffix, dict.
+// include, toYaml, fromYaml, indent, nindent, quote, default, trunc, trimSuffix, dict, list,
+// set, hasKey, has, join, mergeOverwrite.
 //
 //	helm_render [-f values.yaml]... [--set key.path=value]... [--notes] CHART_DIR
 //
@@ -9,7 +10,9 @@
 // `---\n# Source: CHART/templates/FILE\n...`, skipping ones that render to whitespace; with
 // --notes, NOTES.txt alone. Like Helm: values files merge over the chart's values.yaml, --set
 // over both (true/false/null/integers typed, anything else a string); a missing key renders
-// as nothing; a template error exits 1 naming the template.
+// as nothing; a template error exits 1 naming the template. Like `helm install`, the merged
+// values are validated against the chart's values.schema.json (JSON Schema, with the library
+// Helm uses): a violation exits 1 listing every error, before anything renders.
 package main
 
 import (
@@ -23,6 +26,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/xeipuuv/gojsonschema"
 	"gopkg.in/yaml.v3"
 )
 
@@ -67,6 +71,7 @@ func main() {
 	}
 
 	name := str(chart["name"])
+	validate(name, filepath.Join(chartDir, "values.schema.json"), values)
 	top := map[string]interface{}{
 		"Values": values,
 		"Chart": map[string]interface{}{
@@ -125,6 +130,30 @@ func main() {
 func fail(format string, args ...interface{}) {
 	fmt.Fprintf(os.Stderr, "helm_render: "+format+"\n", args...)
 	os.Exit(1)
+}
+
+// validate exits 1 with Helm's message when values break the chart's schema (if it has one).
+func validate(chart, schemaPath string, values map[string]interface{}) {
+	schema, err := os.ReadFile(schemaPath)
+	if os.IsNotExist(err) {
+		return
+	} else if err != nil {
+		fail("%v", err)
+	}
+	result, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema),
+		gojsonschema.NewGoLoader(values))
+	if err != nil {
+		fail("%s: %v", schemaPath, err)
+	}
+	if result.Valid() {
+		return
+	}
+	var msg strings.Builder
+	fmt.Fprintf(&msg, "values don't meet the specifications of the schema(s) in the following chart(s):\n%s:\n", chart)
+	for _, e := range result.Errors() {
+		fmt.Fprintf(&msg, "- %s\n", e)
+	}
+	fail("%s", strings.TrimRight(msg.String(), "\n"))
 }
 
 func readYAML(path string) map[string]interface{} {
@@ -272,6 +301,57 @@ func helmFuncs(root *template.Template) template.FuncMap {
 			return s
 		},
 		"trimSuffix": func(suffix, s string) string { return strings.TrimSuffix(s, suffix) },
+		"fromYaml": func(s string) map[string]interface{} {
+			m := map[string]interface{}{}
+			if err := yaml.Unmarshal([]byte(s), &m); err != nil {
+				m["Error"] = err.Error() // as Helm: the error is a key, not a failure
+			}
+			return m
+		},
+		"list": func(items ...interface{}) []interface{} { return items },
+		"join": func(sep string, v interface{}) string {
+			var parts []string
+			r := reflect.ValueOf(v)
+			if r.Kind() == reflect.Slice {
+				for i := 0; i < r.Len(); i++ {
+					parts = append(parts, str(r.Index(i).Interface()))
+				}
+			}
+			return strings.Join(parts, sep)
+		},
+		"set": func(m map[string]interface{}, key string, v interface{}) map[string]interface{} {
+			m[key] = v
+			return m
+		},
+		"hasKey": func(m map[string]interface{}, key string) bool {
+			_, ok := m[key]
+			return ok
+		},
+		"has": func(needle interface{}, list interface{}) bool {
+			r := reflect.ValueOf(list)
+			if r.Kind() != reflect.Slice {
+				return false
+			}
+			for i := 0; i < r.Len(); i++ {
+				if reflect.DeepEqual(r.Index(i).Interface(), needle) {
+					return true
+				}
+			}
+			return false
+		},
+		// Merges each source into dst, sources' values winning, maps merged key by key.
+		"mergeOverwrite": func(dst map[string]interface{}, srcs ...map[string]interface{}) map[string]interface{} {
+			for _, src := range srcs {
+				merged := mergeMaps(dst, src)
+				for k := range dst {
+					delete(dst, k)
+				}
+				for k, v := range merged {
+					dst[k] = v
+				}
+			}
+			return dst
+		},
 		"dict": func(kv ...interface{}) (map[string]interface{}, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict needs key/value pairs")

@@ -38,49 +38,72 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if .Values.hostNetwork -}}127.0.0.1{{- else -}}0.0.0.0{{- end -}}
 {{- end -}}
 
-{{/* saker.yaml for the pods. The image keeps the default rules in /etc/saker/rules. */}}
-{{- define "saker.config" -}}
-rules_files:
-  - /etc/saker/rules/saker_rules.yaml
-{{- range $file, $_ := .Values.customRules }}
-  - /etc/saker/config/{{ $file }}
-{{- end }}
-priority: {{ .Values.priority }}
-rule_matching: {{ .Values.ruleMatching }}
-json_output: {{ .Values.jsonOutput }}
-stdout_output:
-  enabled: true
-# No syslog daemon in the pod: alerts and logs go to stdout and stderr (kubectl logs).
-syslog_output:
-  enabled: false
-log_level: {{ .Values.logLevel }}
-log_stderr: true
-log_syslog: false
-container_engines:
-  containerd:
-    sockets:
-      - {{ .Values.containerdSocket }}
-jit:
-  # An emptyDir: a restarted container loads its compiled rules instead of compiling again.
-  cache_dir: /var/cache/saker
-webserver:
-  enabled: true
-  listen_address: {{ include "saker.listenAddress" . }}
-  listen_port: {{ .Values.webserver.port }}
-  k8s_healthz_endpoint: {{ .Values.webserver.healthzPath }}
-  prometheus_metrics_enabled: {{ .Values.webserver.prometheusMetrics }}
-# As in Falco, /metrics needs the metrics framework on as well.
-metrics:
-  enabled: {{ .Values.webserver.prometheusMetrics }}
-{{- with .Values.extraConfig }}
-{{ toYaml . }}
-{{- end }}
+{{/* The image: registry/repository:tag, the tag defaulting to the chart's appVersion. */}}
+{{- define "saker.image" -}}
+{{- $repo := .Values.image.repository -}}
+{{- with .Values.image.registry }}{{ $repo = printf "%s/%s" . $repo }}{{ end -}}
+{{- printf "%s:%s" $repo (.Values.image.tag | default .Chart.AppVersion) -}}
 {{- end -}}
 
-{{/* One kubelet probe on the agent's health endpoint. */}}
+{{/* falcosidekick's URL, as the Falco chart builds it. */}}
+{{- define "saker.falcosidekickUrl" -}}
+{{- $port := .Values.falcosidekick.listenPort | default "2801" -}}
+{{- if .Values.falcosidekick.fullfqdn -}}
+{{- printf "http://%s-falcosidekick.%s.svc.cluster.local:%v" (include "saker.fullname" .) .Release.Namespace $port -}}
+{{- else -}}
+{{- printf "http://%s-falcosidekick:%v" (include "saker.fullname" .) $port -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Container runtime sockets to mount and ask, from both shapes of the Falco chart's
+collectors: engine -> list of sockets (only enabled engines). */}}
+{{- define "saker.runtimeSockets" -}}
+{{- $out := dict -}}
+{{- if .Values.collectors.enabled -}}
+{{- range $engine, $c := dict "containerd" .Values.collectors.containerd "crio" .Values.collectors.crio "docker" .Values.collectors.docker -}}
+{{- if and $c $c.enabled $c.socket -}}{{- $_ := set $out $engine (list $c.socket) -}}{{- end -}}
+{{- end -}}
+{{- if .Values.collectors.containerEngine.enabled -}}
+{{- range $engine, $c := .Values.collectors.containerEngine.engines -}}
+{{- if and $c $c.enabled $c.sockets -}}{{- $_ := set $out $engine $c.sockets -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/* saker.yaml for the pods: what the chart sets (listen address, metrics, outputs for a pod,
+the runtime sockets, falcosidekick), with .Values.falco merged over it. */}}
+{{- define "saker.config" -}}
+{{- $sockets := include "saker.runtimeSockets" . | fromYaml -}}
+{{- $base := dict
+  "stdout_output" (dict "enabled" true)
+  "syslog_output" (dict "enabled" false)
+  "log_stderr" true
+  "log_syslog" false
+  "jit" (dict "cache_dir" "/var/cache/saker")
+  "webserver" (dict "listen_address" (include "saker.listenAddress" .) "prometheus_metrics_enabled" .Values.metrics.enabled)
+  "metrics" (dict "enabled" .Values.metrics.enabled)
+-}}
+{{- if hasKey $sockets "containerd" -}}
+{{- $_ := set $base "container_engines" (dict "containerd" (dict "sockets" $sockets.containerd)) -}}
+{{- end -}}
+{{- $config := mergeOverwrite $base (.Values.falco | default dict) -}}
+{{- if .Values.falcosidekick.enabled -}}
+{{- $http := $config.http_output | default dict -}}
+{{- $_ := set $http "enabled" true -}}
+{{- if not $http.url }}{{ $_ := set $http "url" (include "saker.falcosidekickUrl" .) }}{{ end -}}
+{{- $_ := set $config "http_output" $http -}}
+{{- $_ := set $config "json_output" true -}}
+{{- $_ := set $config "json_include_output_property" true -}}
+{{- end -}}
+{{- toYaml $config -}}
+{{- end -}}
+
+{{/* One kubelet probe on the agent's health endpoint (.path, from the configuration). */}}
 {{- define "saker.probe" -}}
 httpGet:
-  path: {{ .root.Values.webserver.healthzPath }}
+  path: {{ .path }}
   port: web
   {{- if .root.Values.hostNetwork }}
   host: 127.0.0.1
