@@ -158,8 +158,11 @@ TEST_CASE("counters bumped by one thread while another scrapes end exact") {
     auto& h = r.histogram("saker_eval_seconds", "h", exponential_bounds(1, 4, 8), 1e9);
     auto& depth = r.gauge("saker_queue_depth", "d");
     constexpr uint64_t kEvents = 2'000'000;
-    std::atomic<bool> done{false};
+    std::atomic<bool> done{false}, scraping{false};
     std::thread writer([&] {
+        // On a busy machine the writer could finish before the scraper's first look.
+        while (!scraping)
+            std::this_thread::yield();
         for (uint64_t i = 0; i < kEvents; ++i) {
             events.inc();
             by_type[i % 4].inc();
@@ -170,13 +173,14 @@ TEST_CASE("counters bumped by one thread while another scrapes end exact") {
     });
     size_t scrapes = 0;
     double last = 0;
-    while (!done) {
+    scraping = true;
+    do {
         PromPage page = parse(r);
         double seen = *page.value("saker_events_total");
         CHECK(seen >= last); // monotonic as seen from the scraper
         last = seen;
         ++scrapes;
-    }
+    } while (!done);
     writer.join();
     PromPage page = parse(r);
     CHECK(page.value("saker_events_total") == double(kEvents));
