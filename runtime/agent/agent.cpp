@@ -347,11 +347,10 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                         break;
                     }
                 }
-                agent_metrics.publish({probe.drops_per_cpu(), consumer.malformed(),
-                                       consumer.wakeups(), pipeline.table().size(),
-                                       outputs->stats(), probe.drops_by_class(),
-                                       pipeline.stats().events,
-                                       pipeline.table().stats().process_evictions});
+                agent_metrics.publish(
+                    {probe.drops_per_cpu(), consumer.malformed(), consumer.wakeups(),
+                     pipeline.table().size(), outputs->stats(), probe.drops_by_class(),
+                     pipeline.stats().events, pipeline.table().stats().process_evictions});
             }
 
             if (signals.reopen.exchange(false)) {
