@@ -489,6 +489,7 @@ TEST_CASE("the Dockerfile builds with the Makefile's packages and ships what the
     // The runtime stage carries the binary, saker.yaml and the rules where saker.yaml (whose
     // rules_files are relative to its directory) and the DaemonSet look for them.
     CHECK(has_line(runtime, R"(^COPY\s+--from=build\s+\S+/runtime/saker\s+/usr/bin/saker$)"));
+    CHECK(has_line(runtime, R"(^RUN\s+ln\s+-s\s+saker\s+/usr/bin/falco$)"));
     CHECK(has_line(runtime, R"(^COPY\s+saker\.yaml\s+/etc/saker/saker\.yaml$)"));
     CHECK(has_line(runtime, R"(^CMD\s+\["run",\s*"-c",\s*"/etc/saker/saker\.yaml",\s*"-r",\s*)"
                             R"("/etc/falco/falco_rules\.yaml",\s*"-r",\s*)"
