@@ -447,6 +447,8 @@ TEST_CASE("the Helm chart takes a Falco chart user's values") {
     CHECK(svc["spec"]["ports"][0]["targetPort"].as<int>() ==
           by_name(c["ports"], "web")["containerPort"].as<int>());
     CHECK(cfg.webserver.prometheus_metrics_enabled);
+    CHECK(cfg.metrics.interval_ms == 15 * 60 * 1000); // metrics.interval, Falco chart's name
+    CHECK(cfg.metrics.interval_ms == 15 * 60 * 1000); // metrics.interval, Falco chart's name
 
     // NOTES: the driver is saker's one probe.
     CHECK_THAT(helm({"--notes", "-f", kValues + "falco-user.yaml"}),

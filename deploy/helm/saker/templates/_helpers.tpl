@@ -85,6 +85,12 @@ the runtime sockets, falcosidekick), with .Values.falco merged over it. */}}
   "webserver" (dict "listen_address" (include "saker.listenAddress" .) "prometheus_metrics_enabled" .Values.metrics.enabled)
   "metrics" (dict "enabled" .Values.metrics.enabled)
 -}}
+{{- /* The Falco chart's metrics.* switches, under falco.yaml's names, when set (saker warns at
+start about those it does not implement, as for any Falco key). */ -}}
+{{- $names := dict "interval" "interval" "outputRule" "output_rule" "rulesCountersEnabled" "rules_counters_enabled" "resourceUtilizationEnabled" "resource_utilization_enabled" "stateCountersEnabled" "state_counters_enabled" "kernelEventCountersEnabled" "kernel_event_counters_enabled" "kernelEventCountersPerCPUEnabled" "kernel_event_counters_per_cpu_enabled" "kernelIterEventCountersEnabled" "kernel_iter_event_counters_enabled" "libbpfStatsEnabled" "libbpf_stats_enabled" "pluginsMetricsEnabled" "plugins_metrics_enabled" "jemallocStatsEnabled" "jemalloc_stats_enabled" "convertMemoryToMB" "convert_memory_to_mb" "includeEmptyValues" "include_empty_values" -}}
+{{- range $chart, $key := $names -}}
+{{- if hasKey $.Values.metrics $chart }}{{ $_ := set $base.metrics $key (index $.Values.metrics $chart) }}{{ end -}}
+{{- end -}}
 {{- if hasKey $sockets "containerd" -}}
 {{- $_ := set $base "container_engines" (dict "containerd" (dict "sockets" $sockets.containerd)) -}}
 {{- end -}}
