@@ -3,6 +3,7 @@
 #include "runtime/capture/drop_classes.h"
 #include "runtime/metrics/process_metrics.h"
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <fstream>
