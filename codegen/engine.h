@@ -9,9 +9,12 @@
 //
 // Two implementations give the same answers: `Jit` (LLVM ORC native code, the default) and
 // `Interp` (a tree-walking interpreter, the reference oracle and the benchmark baseline).
+// Comparisons of fd.*ip.name with names read resolved addresses (codegen/semantics.h), never
+// DNS: make_engine registers the names with dns::resolver(), which resolves them beside.
 #pragma once
 
 #include "frontend/rules.h"
+#include "runtime/dns/resolver.h"
 #include "runtime/eval_context.h"
 
 #include <memory>
@@ -32,6 +35,10 @@ class RuleEngine {
     virtual ~RuleEngine() = default;
     virtual uint32_t evaluate(uint32_t evt_type, FieldSource& source, uint32_t* out,
                               uint32_t max) = 0;
+
+    // The names its conditions compare addresses against (`fd.sip.name = x`), kept resolved
+    // by the process's resolver as long as the engine lives: a load or reload registers them.
+    dns::Resolver::Tracking resolved_names;
 };
 
 // Builds an engine, or returns null with `error` set.

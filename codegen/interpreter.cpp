@@ -99,7 +99,14 @@ bool Interpreter::eval(const ast::Expr& e, FieldSource& source) {
     case K::MacroRef:
         return false; // never present after expansion
     case K::Compare: {
-        Value lhs = operand(e.lhs, source);
+        Value lhs;
+        if (const FieldInfo* addr = sem::name_compare_address(e)) {
+            FieldRequest address; // the address, not its name
+            address.field = addr->id;
+            source.extract(address, lhs);
+        } else {
+            lhs = operand(e.lhs, source);
+        }
         Value rhs =
             e.op != ast::CmpOp::Exists && e.rhs.is_field_like() ? operand(e.rhs, source) : Value{};
         return sem::compare(e, lhs, rhs);

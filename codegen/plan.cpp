@@ -475,6 +475,15 @@ class Planner {
 
     CompareInfo classify(const Expr& e) {
         CompareInfo info;
+        if (const FieldInfo* addr = sem::name_compare_address(e)) {
+            // The address is the left side; the shared semantics test it against the names.
+            Operand field;
+            field.kind = Operand::Kind::Field;
+            field.field = std::string(addr->name);
+            field.info = addr;
+            info.lhs_slot = plan_.slots.intern(field);
+            return generic(e, info);
+        }
         info.lhs_slot = plan_.slots.intern(e.lhs);
         if (e.op == CmpOp::Exists) {
             info.strategy = Strategy::Exists;

@@ -175,7 +175,7 @@ struct CompilePlan {
 std::unique_ptr<CompilePlan> make_plan(const Ruleset& rules, const std::string& only_rule = {});
 
 // Bumped whenever lowering changes what the same plan compiles to (part of the cache key).
-constexpr int kCodeRevision = 2;
+constexpr int kCodeRevision = 3;
 // Strings at or below this many items are matched inline (length switch), above with a set.
 constexpr size_t kInlineStringList = 8;
 // An `or` with at least this many same-operand startswith tests becomes one trie lookup.

@@ -1,5 +1,7 @@
 #include "codegen/semantics.h"
 
+#include "runtime/dns/resolver.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -427,9 +429,35 @@ bool scalar_vs_value(CmpOp op, FieldType type, const Value& v, const Value& r) {
     return false;
 }
 
+const FieldInfo* name_compare_address(const ast::Expr& e) {
+    const FieldInfo* f = e.lhs.info;
+    if (!f || !(f->flags & kFieldAddressName) || e.lhs.kind != Operand::Kind::Field ||
+        e.lhs.has_arg || e.mod != ListMod::None)
+        return nullptr;
+    const bool names = e.op == CmpOp::In ? e.rhs.kind == Operand::Kind::List
+                                         : (e.op == CmpOp::Eq || e.op == CmpOp::Ne) &&
+                                               e.rhs.kind == Operand::Kind::Literal;
+    if (!names) return nullptr;
+    static constexpr std::string_view kSuffix = ".name";
+    return FieldRegistry::instance().find(f->name.substr(0, f->name.size() - kSuffix.size()));
+}
+
+// The left side is the address (name_compare_address): is it one the name(s) resolve to?
+static bool name_match(const ast::Expr& e, const Value& addr) {
+    if (addr.kind != ValueKind::Ip) return false;
+    auto ip = static_cast<const uint8_t*>(addr.ptr);
+    const auto& dns = dns::resolver();
+    if (e.rhs.kind == Operand::Kind::Literal)
+        return dns.resolves_to(e.rhs.text, ip) != (e.op == CmpOp::Ne);
+    return std::any_of(e.rhs.items.begin(), e.rhs.items.end(),
+                       [&](const Operand& n) { return dns.resolves_to(n.text, ip); });
+}
+
 bool compare(const ast::Expr& e, const Value& lhs, const Value& rhs) {
     if (e.op == CmpOp::Exists) return lhs.present();
     if (!lhs.present()) return false;
+    if (e.lhs.info && (e.lhs.info->flags & kFieldAddressName) && name_compare_address(e))
+        return name_match(e, lhs);
     if (lhs.kind != ValueKind::List) return scalar_vs_rhs(e, lhs, rhs);
     auto items = static_cast<const Value*>(lhs.ptr);
     if (e.lhs_list && (e.op == CmpOp::In || e.op == CmpOp::Intersects)) {

@@ -12,6 +12,8 @@
 // - a list value from a list field: `in` = every element is in the set, `intersects` = some
 //   element is; from any other field (`proc.aname` without index): true if some element
 //   satisfies the comparison;
+// - a name comparison (`fd.sip.name = x`, see name_compare_address) tests whether the address
+//   is among the resolved addresses of the name(s); `!=` is its negation on a present address;
 // - `oneof`/`anyof`/`allof`: exactly one / at least one / every listed value satisfies the
 //   operator; an empty list never matches.
 // The interpreter calls these directly; generated code inlines the common cases and calls
@@ -54,6 +56,12 @@ struct Scratch {
 // literal arguments), `in` their values.
 Value apply_transform(ast::Transform t, const ast::Operand& op, const std::vector<Value>& in,
                       Scratch& scratch);
+
+// A name comparison, `fd.sip.name = x`, `!=` or `in (...)` with literal names (Falco's
+// fd.*ip.name semantics): the address field it tests (`fd.sip`), else nullptr. Both engines read
+// that field for the left side, and compare() tests whether the address is among the names'
+// resolved addresses (runtime/dns: resolved off the event path; unresolved: no address).
+const FieldInfo* name_compare_address(const ast::Expr& cmp);
 
 // Evaluates `lhs <op> rhs` for a Compare node. `lhs` is the left value; `rhs` the value of a
 // field-like right side (ignored when the right side is a literal or a list of literals).

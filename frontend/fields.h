@@ -46,6 +46,9 @@ enum FieldFlags : uint8_t {
     kFieldNone = 0,
     kFieldList = 1 << 0,      // yields a list of values (operators: in, intersects, exists)
     kFieldDottedArg = 1 << 1, // the argument may also be written after a dot: `evt.arg.flags`
+    // The domain name of the address field this name extends (`fd.sip.name` of `fd.sip`):
+    // `=`, `!=` and `in` against names test the address against the names' resolved addresses.
+    kFieldAddressName = 1 << 2,
 };
 
 struct FieldInfo {

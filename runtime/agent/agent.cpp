@@ -12,6 +12,7 @@
 #include "runtime/capture/probe.h"
 #include "runtime/capture/syscalls.h"
 #include "runtime/config/config.h"
+#include "runtime/dns/resolver.h"
 #include "runtime/metrics/process_metrics.h"
 #include "runtime/output/outputs.h"
 #include "runtime/record/recorder.h"
@@ -238,6 +239,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
         return 0;
     }
     apply_nice(settings->config.nice);
+    dns::resolver().start(); // fd.*ip.name: the rules' names, resolved beside the event loop
     spdlog::info("loaded {} rules ({} enabled) from {} file(s)",
                  settings->rules->rules.rules.size(), settings->rules->rules.enabled_count(),
                  settings->watched.size() - !req.config_path.empty());

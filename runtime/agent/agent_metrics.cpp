@@ -1,6 +1,7 @@
 #include "runtime/agent/agent_metrics.h"
 
 #include "runtime/capture/syscalls.h"
+#include "runtime/dns/resolver.h"
 
 #include <string>
 
@@ -80,6 +81,18 @@ AgentMetrics::AgentMetrics(metrics::Registry& registry, const Ruleset& rules, si
                 "Alerts a sink gave up on after errors", [](const S& s) { return s.failed; });
     sink_family(metrics::Type::Gauge, "saker_output_queue_depth",
                 "Alerts waiting in a sink's queue", [](const S& s) { return s.depth; });
+    // fd.*ip.name: the resolver's own thread-safe figures, read at scrape time.
+    auto dns = [](auto field) {
+        return [field] { return static_cast<double>(field(dns::resolver().stats())); };
+    };
+    using D = dns::ResolverStats;
+    registry_.counter_fn("saker_dns_resolutions_total",
+                         "Name resolutions for fd.*ip.name conditions (getaddrinfo calls)",
+                         dns([](const D& d) { return d.resolutions; }));
+    registry_.counter_fn("saker_dns_failures_total", "Name resolutions that gave no address",
+                         dns([](const D& d) { return d.failures; }));
+    registry_.gauge_fn("saker_dns_names", "Names the loaded rules compare addresses against",
+                       dns([](const D& d) { return d.names; }));
 }
 
 PipelineMetrics AgentMetrics::pipeline() {

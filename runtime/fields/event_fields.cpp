@@ -6,6 +6,7 @@
 #include "bpf/events.h"
 #include "bpf/syscalls_x86_64.h"
 #include "frontend/fields.h"
+#include "runtime/dns/resolver.h"
 #include "runtime/fields/event_args.h"
 
 #include <bit>
@@ -149,6 +150,13 @@ struct EventFields::Impl {
     template <typename Pick> static void ip_field(EventFields& f, Value& out, Pick pick) {
         FdInfo* d = fd(f);
         if (d && is_ip(*d)) out = f.keep_ip(pick(*d).ip);
+    }
+    // fd.*ip.name: a tracked name the address resolves to (runtime/dns), never a DNS query.
+    template <typename Pick> static void ip_name_field(EventFields& f, Value& out, Pick pick) {
+        FdInfo* d = fd(f);
+        if (!d || !is_ip(*d)) return;
+        if (std::string name = dns::resolver().name_of(pick(*d).ip.data()); !name.empty())
+            out = f.keep(std::move(name));
     }
     template <typename Pick> static void port_field(EventFields& f, Value& out, Pick pick) {
         FdInfo* d = fd(f);
@@ -485,6 +493,10 @@ const std::vector<I::Row>& I::rows() {
         {.name = "fd.cip", .fn = X(ip_field(f, out, client))},
         {.name = "fd.lip", .fn = X(ip_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.local; }))},
         {.name = "fd.rip", .fn = X(ip_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.remote; }))},
+        {.name = "fd.sip.name", .fn = X(ip_name_field(f, out, server))},
+        {.name = "fd.cip.name", .fn = X(ip_name_field(f, out, client))},
+        {.name = "fd.lip.name", .fn = X(ip_name_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.local; }))},
+        {.name = "fd.rip.name", .fn = X(ip_name_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.remote; }))},
         {.name = "fd.snet", .fn = X(ip_field(f, out, server))},
         {.name = "fd.cnet", .fn = X(ip_field(f, out, client))},
         {.name = "fd.lnet", .fn = X(ip_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.local; }))},

@@ -4,9 +4,13 @@
 // SIGTERM. ready() polls the log for "probe attached" for up to `timeout`; wait_exit() waits up to
 // 10 s for a self-exit, then stops it; stop() returns the exit code (-1 if not a normal exit).
 // alerts() parses every non-empty stdout line (throws on a malformed one); alerts_so_far() skips
-// lines that are not (yet) JSON, and wait_alert() polls those for a rule until a deadline.
+// lines that are not (yet) JSON, and wait_alert() polls those for a rule until a deadline. The
+// agent runs with a private resolver configuration (support/private_resolver.h; the caller's, or
+// loopback names only), so the names upstream rules compare addresses against (fd.sip.name) are
+// never asked of a server off the host.
 #pragma once
 
+#include "support/private_resolver.h"
 #include "support/process_runner.h"
 
 #include <nlohmann/json.hpp>
@@ -34,9 +38,12 @@ class AgentProcess {
     using Clock = std::chrono::steady_clock;
 
     // `command` (default "run") goes before `args`; nullptr runs Falco's command line
-    // (`saker -c falco.yaml ...`). `env` entries ("NAME=value") are set in the child.
+    // (`saker -c falco.yaml ...`). `env` entries ("NAME=value") are set in the child. `resolver`:
+    // the resolver configuration the child sees (nullptr: loopback names only).
     AgentProcess(std::vector<std::string> args, const std::string& tmp_prefix,
-                 const char* command = "run", std::vector<std::string> env = {}) {
+                 const char* command = "run", std::vector<std::string> env = {},
+                 const PrivateResolverFiles* resolver = nullptr) {
+        if (!resolver) resolver = &own_resolver_;
         std::string base = tmp_prefix + std::to_string(getpid()) + "-" + std::to_string(counter_++);
         out_ = base + ".out";
         err_ = base + ".err";
@@ -46,6 +53,7 @@ class AgentProcess {
             int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             dup2(o, 1);
             dup2(e, 2);
+            resolver->enter(); // best effort: without root the probe cannot load anyway
             for (auto& e : env)
                 putenv(e.data());
             std::vector<char*> argv{const_cast<char*>(SAKER_BIN)};
@@ -134,6 +142,7 @@ class AgentProcess {
 
   private:
     static inline int counter_ = 0;
+    PrivateResolverFiles own_resolver_;
     pid_t pid_ = -1;
     int status_ = -1;
     std::string out_, err_;
