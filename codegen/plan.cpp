@@ -122,6 +122,10 @@ PrefixTrie::PrefixTrie(const std::vector<std::string>& prefixes, bool path_mode)
                 root_slash_ = true;
                 continue;
             }
+            if (sem::pmatch_has_glob(p)) { // matched by components, after the trie
+                globs_.push_back(p);
+                continue;
+            }
         }
         uint32_t n = 0;
         for (unsigned char c : p) {
@@ -143,6 +147,8 @@ PrefixTrie::PrefixTrie(const std::vector<std::string>& prefixes, bool path_mode)
 
 bool PrefixTrie::match(std::string_view s) const {
     if (root_slash_ && !s.empty() && s[0] == '/') return true;
+    for (const auto& g : globs_)
+        if (sem::path_prefix_match(g, s)) return true;
     uint32_t n = 0;
     for (size_t i = 0;; ++i) {
         if (nodes_[n].terminal && (!path_mode_ || i == s.size() || s[i] == '/')) return true;

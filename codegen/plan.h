@@ -85,7 +85,8 @@ class PrefixTrie {
     };
     std::vector<Node> nodes_;
     bool path_mode_;
-    bool root_slash_ = false; // pmatch of "/" matches every absolute path
+    bool root_slash_ = false;        // pmatch of "/" matches every absolute path
+    std::vector<std::string> globs_; // pmatch prefixes with wildcards (sem::path_prefix_match)
 };
 
 // A glob compiled once: patterns made only of literal text and '*' are matched piece by

@@ -91,9 +91,29 @@ bool glob_match(std::string_view p, std::string_view s, bool fold) {
     return pi == p.size();
 }
 
+bool pmatch_has_glob(std::string_view prefix) {
+    return prefix.find_first_of("*?[") != std::string_view::npos;
+}
+
+// A prefix with glob wildcards is compared component by component, each component a glob that
+// cannot cross '/' (Falco 0.36+): `/var/*` covers /var/run/x but not /var itself.
+static bool glob_prefix_match(std::string_view prefix, std::string_view path) {
+    size_t pi = 0, si = 0;
+    for (;;) {
+        size_t pe = std::min(prefix.find('/', pi), prefix.size());
+        size_t se = std::min(path.find('/', si), path.size());
+        if (!glob_match(prefix.substr(pi, pe - pi), path.substr(si, se - si), false)) return false;
+        if (pe == prefix.size()) return true;
+        if (se == path.size()) return false;
+        pi = pe + 1;
+        si = se + 1;
+    }
+}
+
 bool path_prefix_match(std::string_view prefix, std::string_view path) {
     while (prefix.size() > 1 && prefix.back() == '/')
         prefix.remove_suffix(1);
+    if (pmatch_has_glob(prefix)) return glob_prefix_match(prefix, path);
     if (path.substr(0, prefix.size()) != prefix) return false;
     return path.size() == prefix.size() || prefix == "/" || path[prefix.size()] == '/';
 }

@@ -5,7 +5,9 @@
 // - a comparison on an absent value is false, whatever the operator; `exists` tests presence;
 // - strings compare as bytes; `icontains`/`iglob` fold ASCII case; `glob` is fnmatch without
 //   FNM_PATHNAME (`*` crosses '/'); `pmatch` is true when the value equals a listed path or
-//   lies below it (`/etc` matches `/etc` and `/etc/x`, not `/etcx`); `regex` is an RE2 full
+//   lies below it (`/etc` matches `/etc` and `/etc/x`, not `/etcx`), a listed path with glob
+//   wildcards matching by components (`/var/*` covers `/var/run/x`; `*` stays within one
+//   component); `regex` is an RE2 full
 //   match; `bcontains`/`bstartswith` take hex bytes;
 // - integers compare signed or unsigned by the field's type;
 // - an IP compared with a network (CIDR) tests membership;
@@ -32,6 +34,7 @@ namespace saker::sem {
 
 bool glob_match(std::string_view pattern, std::string_view s, bool fold_case);
 bool path_prefix_match(std::string_view prefix, std::string_view path);
+bool pmatch_has_glob(std::string_view prefix); // '*', '?' or '[': matched by components
 bool contains_folded(std::string_view haystack, std::string_view lower_needle);
 std::string to_lower(std::string_view s);
 bool ip_in_net(const uint8_t ip[16], const uint8_t net[16], uint8_t prefix);
