@@ -17,7 +17,7 @@ DEBIAN_PACKAGES := cmake ninja-build pkg-config git clang-19 lld-19 llvm-19-dev 
 
 APT_STAMP := $(BUILD)/.deps-installed
 
-.PHONY: deps build run test asan fuzz format clean
+.PHONY: deps build run test asan fuzz fuzz-rules format clean
 
 deps: $(APT_STAMP)
 $(APT_STAMP): Makefile
@@ -54,12 +54,24 @@ asan: $(APT_STAMP)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# libFuzzer targets for a bounded time each (FUZZ_SECONDS), seeded from tests/fuzz/corpus.
+# libFuzzer targets for a bounded time each (FUZZ_SECONDS), one after the other, from the corpus
+# in tests/fuzz/corpus, which a clean run merges its new inputs into and minimizes (FUZZ_MERGE=0:
+# leave it). Executions and coverage per target: printed, and appended to
+# $(ASAN_BUILD)/tests/fuzz/fuzz-report.tsv. FUZZ_TARGETS="parser loader" runs only those.
 FUZZ_SECONDS ?= 60
 fuzz: $(APT_STAMP)
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSAKER_SANITIZE=ON $(CMAKE_ARGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target fuzz_targets
 	tests/fuzz/run-all $(ASAN_BUILD)/tests/fuzz $(FUZZ_SECONDS)
+
+# The generated-rules differential test (JIT and interpreter against the generator's expected
+# answers) at length: FUZZ_RULES rules from seed FUZZ_SEED (the bounded run in `make test` is
+# 2000 rules).
+FUZZ_RULES ?= 200000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz-rules: build
+	SAKER_GEN_RULES=$(FUZZ_RULES) SAKER_GEN_SEED=$(FUZZ_SEED) \
+	  $(BUILD)/tests/codegen/codegen_tests "generated rules: *"
 
 format:
 	git ls-files '*.h' '*.cpp' '*.c' | xargs clang-format -i
