@@ -537,9 +537,18 @@ static __always_inline void put_ubytes(struct saker_scratch* s, __u8 type, const
     param_commit(s, off, len, type, flags);
 }
 
-/* Tail-called exit handlers share the dispatcher's context and scratch. */
+/* An exit handler is a body, name##_body(ctx, regs, ret), that finishes the
+ * record its caller started (ev_begin) in the per-CPU scratch. Two callers:
+ * the program `name`, tail-called by the sys_exit dispatcher (tracepoint
+ * mode), and the per-syscall fexit programs of probe.bpf.c, which inline it
+ * (fexit mode). Both see the same arguments: fexit on __x64_sys_X(regs) has
+ * (regs, ret) in its context, exactly as tp_btf/sys_exit. */
 #define SAKER_EXIT_HANDLER(name)                                                                   \
-    SEC("tp_btf/sys_exit") int BPF_PROG(name, struct pt_regs* regs, long ret)
+    static __always_inline int name##_body(void* ctx, struct pt_regs* regs, long ret);             \
+    SEC("tp_btf/sys_exit") int BPF_PROG(name, struct pt_regs* regs, long ret) {                    \
+        return name##_body(ctx, regs, ret);                                                        \
+    }                                                                                              \
+    static __always_inline int name##_body(void* ctx, struct pt_regs* regs, long ret)
 
 /* The record the dispatcher started, re-typed for this handler's layout. */
 static __always_inline struct saker_scratch* handler_begin(__u16 type) {

@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The saker probe. One sys_exit dispatcher plus one small tail-called handler
- * per syscall family (bpf/handlers/), and the sched_process_{fork,exec,exit}
- * tracepoints for process lifecycle.
+ * The saker probe. Two ways in, chosen by user space at load time
+ * (runtime/capture/probe.cpp, from the kernel feature check), both running the
+ * same handler code (bpf/handlers/, the table in syscall_handlers.h), plus the
+ * sched_process_{fork,exec,exit} tracepoints for the process lifecycle:
  *
- * Why tail calls and not one switch: each handler is verified on its own, so
- * adding a family never pushes the others toward the verifier's complexity
- * limit, and the user-space table (runtime/capture/handlers.cpp) decides per
- * syscall which handler runs. A syscall that is interesting but has no
- * handler still reaches user space, as a GENERIC record with the raw args.
+ * fexit (preferred): one program per syscall on the kernel's __x64_sys_<name>
+ * entry point, attached only while user space wants that syscall. A syscall
+ * no rule needs runs no BPF at all, and no task is put on the syscall slow
+ * path (a global sys_exit tracepoint sets SYSCALL_WORK_SYSCALL_TRACEPOINT on
+ * every task). Each program inlines its handler instead of tail-calling it:
+ * a tail call between tracing programs needs the same attach prototype, and
+ * the kernel's syscall wrappers come with two (their pt_regs parameter is
+ * named `regs` or `__unused`), so one shared table cannot serve them all.
  *
- * Why sys_exit only (no sys_enter program): on x86_64 the argument registers
- * in pt_regs are unchanged at exit, so one record per syscall carries both
- * the arguments and the result, which halves ring-buffer traffic. The two
- * cases where exit is too late are covered elsewhere: a successful execve
- * replaces the user memory holding its arguments (reported from
- * sched_process_exec instead), and exit/exit_group never return (reported
- * from sched_process_exit).
+ * tracepoint (fallback, where fentry/fexit are unavailable): one tp_btf
+ * sys_exit dispatcher that checks the interest map and tail-calls the
+ * syscall's handler; each handler is then verified once, on its own.
+ *
+ * Why at exit only (no entry program): on x86_64 the argument registers in
+ * pt_regs are unchanged at exit, so one record per syscall carries both the
+ * arguments and the result, which halves ring-buffer traffic. The two cases
+ * where exit is too late are covered elsewhere: a successful execve replaces
+ * the user memory holding its arguments (reported from sched_process_exec
+ * instead), and exit/exit_group never return (sched_process_exit).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -24,6 +31,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "helpers.bpf.h"
+#include "syscall_handlers.h"
 
 #include "handlers/cred.bpf.h"
 #include "handlers/exec.bpf.h"
@@ -37,11 +45,30 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+#define SAKER_PF_KTHREAD 0x00200000
+#define SAKER_PF_IO_WORKER 0x00000010
+
+static __always_inline int ignored_task(void) {
+    return saker_ignore_tgid && (bpf_get_current_pid_tgid() >> 32) == saker_ignore_tgid;
+}
+
 static __always_inline int syscall_wanted(__u32 nr) {
     __u8* want = bpf_map_lookup_elem(&interesting_syscalls, &nr);
-    if (!want || !*want) return 0;
-    return !saker_ignore_tgid || (bpf_get_current_pid_tgid() >> 32) != saker_ignore_tgid;
+    return want && *want && !ignored_task();
 }
+
+/* A GENERIC record: the six raw arguments. */
+static __always_inline int h_generic_body(void* ctx, struct pt_regs* regs, long ret) {
+    struct saker_scratch* s = scratch_get();
+
+    if (!s) return 0;
+    for (int i = 0; i < 6; i++)
+        put_u64(s, sys_arg(regs, i));
+    ev_submit(s);
+    return 0;
+}
+
+/* ---- tracepoint mode ------------------------------------------------------ */
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(saker_sys_exit, struct pt_regs* regs, long ret) {
@@ -56,8 +83,64 @@ int BPF_PROG(saker_sys_exit, struct pt_regs* regs, long ret) {
 
     /* No handler for nr: still report it, with the raw arguments. */
     SAKER_COUNT(tail_call_miss);
-    for (int i = 0; i < 6; i++)
-        put_u64(s, sys_arg(regs, i));
-    ev_submit(s);
-    return 0;
+    return h_generic_body(ctx, regs, ret);
+}
+
+/* ---- fexit mode ----------------------------------------------------------- */
+
+/* Starts the record; NULL when the task is the agent itself. Attached means
+ * wanted: no interest-map lookup. */
+static __always_inline struct saker_scratch* fx_begin(__u32 nr, long ret) {
+    struct saker_scratch* s;
+
+    if (ignored_task()) return NULL;
+    s = scratch_get();
+    if (s) ev_begin(s, SAKER_EVT_GENERIC, nr, ret);
+    return s;
+}
+
+#define SAKER_FX_PROG(name, kname, handler)                                                        \
+    SEC("fexit/__x64_sys_" #kname)                                                                 \
+    int BPF_PROG(saker_fx_##name, struct pt_regs* regs, long ret) {                                \
+        if (!fx_begin(SAKER_NR_##name, ret)) return 0;                                             \
+        return handler##_body(ctx, regs, ret);                                                     \
+    }
+#define SAKER_FX_GENERIC(name, kname) SAKER_FX_PROG(name, kname, h_generic)
+SAKER_SYSCALL_HANDLERS(SAKER_FX_PROG)
+SAKER_GENERIC_SYSCALLS(SAKER_FX_GENERIC)
+
+/* The syscall the current task is in (its user pt_regs). */
+static __always_inline __u32 current_syscall(struct pt_regs** regs) {
+    *regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
+    return (*regs)->orig_ax;
+}
+
+/* fork/vfork in the parent (see SAKER_CLONE_WRAPPERS): kernel_clone() also
+ * serves clone/clone3 (their own programs report them) and kernel threads. */
+SEC("fexit/kernel_clone")
+int BPF_PROG(saker_fx_fork, struct kernel_clone_args* args, long ret) {
+    struct pt_regs* regs;
+    __u32 nr = current_syscall(&regs);
+
+    if ((nr != SAKER_NR_fork && nr != SAKER_NR_vfork) || !syscall_wanted(nr)) return 0;
+    if (!fx_begin(nr, (int)ret)) return 0;
+    return h_clone_body(ctx, regs, (int)ret);
+}
+
+/* The child's side of the clone family (ret = 0), which the tracepoint sees
+ * as the child's own sys_exit: a new task runs schedule_tail() first, in its
+ * own context, with the parent's syscall registers copied. */
+SEC("fexit/schedule_tail")
+int BPF_PROG(saker_fx_child, struct task_struct* prev) {
+    struct task_struct* t = bpf_get_current_task_btf();
+    struct pt_regs* regs;
+    __u32 nr;
+
+    if (t->flags & (SAKER_PF_KTHREAD | SAKER_PF_IO_WORKER)) return 0;
+    nr = current_syscall(&regs);
+    if (nr != SAKER_NR_clone && nr != SAKER_NR_clone3 && nr != SAKER_NR_fork &&
+        nr != SAKER_NR_vfork)
+        return 0;
+    if (!syscall_wanted(nr) || !fx_begin(nr, 0)) return 0;
+    return h_clone_body(ctx, regs, 0);
 }

@@ -310,12 +310,23 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
         popts.ring_buffer_bytes = boot.capture_ring_buffer_bytes;
         popts.syscalls = settings->syscalls;
         popts.ignore_tgid = static_cast<uint32_t>(getpid());
+        using A = config::Config::CaptureAttach;
+        popts.attach = boot.capture_attach == A::Fexit        ? capture::AttachMode::Fexit
+                       : boot.capture_attach == A::Tracepoint ? capture::AttachMode::Tracepoint
+                                                              : capture::AttachMode::Auto;
         capture::Probe probe(popts);
         capture::Consumer consumer(probe, [&](const capture::Event& ev) {
             pipeline.on_event(ev);
             if (recorder) recorder->on_event(ev);
         });
-        spdlog::info("probe attached: {} syscalls captured", popts.syscalls.size());
+        if (!probe.fallback_reason().empty())
+            spdlog::warn("probe: not using fexit: {}", probe.fallback_reason());
+        spdlog::info("probe attached ({}): {} syscalls captured",
+                     probe.attach_mode() == capture::AttachMode::Fexit ? "fexit per syscall"
+                                                                       : "tracepoint sys_exit",
+                     probe.interest_count());
+        agent_metrics.probe_attached(capture::attach_mode_name(probe.attach_mode()),
+                                     probe.interest_count());
         capture::DropMonitor drop_log(probe); // logs losses at a bounded rate
         DropActions drop_policy(boot.syscall_event_drops);
         if (server) server->set_ready(true);
@@ -393,6 +404,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                         if (!before.count(nr)) probe.set_interest(nr, true);
                     for (uint32_t nr : before)
                         if (!after.count(nr)) probe.set_interest(nr, false);
+                    agent_metrics.syscalls_captured(probe.interest_count());
                     pipeline.set_rules(fresh->rules);
                     pipeline.set_options(pipeline_options(fresh->config, boot_to_epoch));
                     agent_metrics.rules_changed(fresh->rules->rules);

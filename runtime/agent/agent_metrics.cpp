@@ -60,6 +60,8 @@ AgentMetrics::AgentMetrics(metrics::Registry& registry, const Ruleset& rules, si
                                     "result", {"ok", "failed"})),
       rules_enabled_(registry.gauge("saker_rules_enabled", "Rules loaded and enabled")),
       processes_(registry.gauge("saker_process_table_entries", "Processes in the state table")),
+      syscalls_(registry.gauge("saker_probe_syscalls_captured",
+                               "Syscalls in the probe's interest set (attached, in fexit mode)")),
       drops_seen_(ncpus), falco_(registry, alerts_, rules, ncpus, version, hostname) {
     rules_enabled_.set(static_cast<double>(rules.enabled_count()));
     auto sink_family = [this](metrics::Type type, const char* name, const char* help, auto field) {
@@ -97,6 +99,13 @@ AgentMetrics::AgentMetrics(metrics::Registry& registry, const Ruleset& rules, si
 
 PipelineMetrics AgentMetrics::pipeline() {
     return {&events_by_type_, &alerts_, &eval_timer_};
+}
+
+void AgentMetrics::probe_attached(const char* mode, size_t syscalls) {
+    registry_.info("saker_probe_attach_mode",
+                   "How the probe attaches: fexit (per syscall) or tracepoint (sys_exit)",
+                   {{"mode", mode}});
+    syscalls_captured(syscalls);
 }
 
 void AgentMetrics::rules_changed(const Ruleset& rules) {

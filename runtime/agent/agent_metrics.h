@@ -45,6 +45,10 @@ class AgentMetrics {
         reloads_[ok ? 0 : 1].inc();
         if (ok) falco_.reloaded();
     }
+    // Once, when the probe is up: how it attached (saker_probe_attach_mode{mode}); and the
+    // syscalls it captures, again after each reload.
+    void probe_attached(const char* mode, size_t syscalls);
+    void syscalls_captured(size_t n) { syscalls_.set(static_cast<double>(n)); }
     void publish(const LoopTotals& t);
 
   private:
@@ -59,6 +63,7 @@ class AgentMetrics {
     metrics::CounterFamily& reloads_;
     metrics::Gauge& rules_enabled_;
     metrics::Gauge& processes_;
+    metrics::Gauge& syscalls_;
     std::vector<capture::DropCounters> drops_seen_;
     uint64_t malformed_seen_ = 0;
     uint64_t wakeups_seen_ = 0;

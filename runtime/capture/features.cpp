@@ -1,12 +1,19 @@
 #include "runtime/capture/features.h"
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <linux/capability.h>
+#include <string>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace saker::capture {
 namespace {
@@ -36,7 +43,62 @@ bool has_tp_btf_sys_exit() {
     return found;
 }
 
+// The kernel's build configuration, as text; "" when neither place is readable.
+std::string kernel_config() {
+    std::string out;
+    if (gzFile z = gzopen("/proc/config.gz", "rb")) {
+        char buf[1 << 16];
+        for (int n; (n = gzread(z, buf, sizeof buf)) > 0;)
+            out.append(buf, static_cast<size_t>(n));
+        gzclose(z);
+        if (!out.empty()) return out;
+    }
+    utsname u{};
+    if (uname(&u) != 0) return out;
+    std::ifstream in(std::string("/boot/config-") + u.release);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 } // namespace
+
+// Loads and drops `return 0` as an fexit program on the function with this BTF id: the kernel
+// can refuse trampoline programs although it is built for them (a security module, the
+// hypervisor). Returns 0 or the negative errno.
+int try_fexit_load(int btf_id) {
+    const bpf_insn insns[] = {
+        {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0}, // r0 = 0
+        {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},                  // return r0
+    };
+    bpf_prog_load_opts opts{};
+    opts.sz = sizeof opts;
+    opts.expected_attach_type = BPF_TRACE_FEXIT;
+    opts.attach_btf_id = static_cast<__u32>(btf_id);
+    int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "saker_fexit_chk", "GPL", insns, 2, &opts);
+    if (fd < 0) return -errno;
+    close(fd);
+    return 0;
+}
+
+FexitSupport fexit_support() {
+    btf* vmlinux = btf__load_vmlinux_btf();
+    int id = vmlinux ? btf__find_by_name_kind(vmlinux, "__x64_sys_openat", BTF_KIND_FUNC) : -1;
+    btf__free(vmlinux);
+    if (id <= 0)
+        return {false, "the kernel BTF does not describe the syscall entry points "
+                       "(__x64_sys_openat)"};
+    std::string config = kernel_config();
+    if (!config.empty() &&
+        config.find("\nCONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS=y") == std::string::npos)
+        return {false, "the kernel lacks CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS=y (BPF "
+                       "trampolines for fexit)"};
+    if (int err = try_fexit_load(id); err < 0)
+        return {false, std::string("the kernel refuses fexit programs (") + std::strerror(-err) +
+                           (config.empty() ? ")"
+                                           : ") although it has "
+                                             "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS=y") +
+                           ": a security module or the hypervisor denies BPF trampolines"};
+    return {true, ""};
+}
 
 std::string FeatureReport::message() const {
     std::string out;

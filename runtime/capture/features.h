@@ -20,6 +20,18 @@ struct FeatureReport {
 
 FeatureReport check_kernel_features();
 
+// Whether the probe's fexit attach mode can run here (capture/probe.h): vmlinux BTF describes
+// the syscall entry points (__x64_sys_*), the kernel has ftrace direct calls
+// (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS=y in /proc/config.gz or /boot/config-<release>, when
+// readable), which BPF trampolines need, and it accepts a trivial fexit program (loaded and
+// dropped at once: some kernels refuse trampolines, e.g. this project's VMs with EPERM).
+// `reason` says why not.
+struct FexitSupport {
+    bool ok = false;
+    std::string reason;
+};
+FexitSupport fexit_support();
+
 // Advice for a failed probe load with this (positive) errno.
 std::string describe_load_failure(int err);
 

@@ -1,5 +1,6 @@
 #include "runtime/capture/probe.h"
 
+#include "bpf/syscall_handlers.h"
 #include "bpf/syscalls_x86_64.h"
 #include "runtime/capture/drop_classes.h"
 #include "runtime/capture/features.h"
@@ -8,8 +9,10 @@
 #include "probe.skel.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -19,53 +22,35 @@ namespace {
 
 using Progs = decltype(probe_bpf::progs);
 
-// syscall -> its exit handler program in the skeleton (bpf/handlers/).
+// syscall -> its exit handler program (tracepoint mode's tail-call table) and its fexit program,
+// from the one table in bpf/syscall_handlers.h.
 struct HandlerEntry {
     uint32_t nr;
-    bpf_program* Progs::*prog;
+    bpf_program* Progs::*handler; // nullptr: GENERIC, the dispatcher's own fallback
+    bpf_program* Progs::*fexit;   // the program on the syscall's kernel entry point
 };
 
-// clang-format off
 constexpr HandlerEntry kHandlers[] = {
-    {SAKER_NR_execve, &Progs::h_execve}, {SAKER_NR_execveat, &Progs::h_execve},
-    {SAKER_NR_clone, &Progs::h_clone}, {SAKER_NR_clone3, &Progs::h_clone},
-    {SAKER_NR_fork, &Progs::h_clone}, {SAKER_NR_vfork, &Progs::h_clone},
-    {SAKER_NR_open, &Progs::h_open}, {SAKER_NR_openat, &Progs::h_open},
-    {SAKER_NR_openat2, &Progs::h_open}, {SAKER_NR_creat, &Progs::h_open},
-    {SAKER_NR_close, &Progs::h_fd}, {SAKER_NR_fchdir, &Progs::h_fd},
-    {SAKER_NR_dup, &Progs::h_dup}, {SAKER_NR_dup2, &Progs::h_dup}, {SAKER_NR_dup3, &Progs::h_dup},
-    {SAKER_NR_socket, &Progs::h_socket}, {SAKER_NR_listen, &Progs::h_listen},
-    {SAKER_NR_bind, &Progs::h_sockaddr_op}, {SAKER_NR_connect, &Progs::h_sockaddr_op},
-    {SAKER_NR_accept, &Progs::h_accept}, {SAKER_NR_accept4, &Progs::h_accept},
-    {SAKER_NR_sendto, &Progs::h_sockio}, {SAKER_NR_recvfrom, &Progs::h_sockio},
-    {SAKER_NR_sendmsg, &Progs::h_sockio}, {SAKER_NR_recvmsg, &Progs::h_sockio},
-    {SAKER_NR_unlink, &Progs::h_path}, {SAKER_NR_unlinkat, &Progs::h_path},
-    {SAKER_NR_mkdir, &Progs::h_path}, {SAKER_NR_mkdirat, &Progs::h_path},
-    {SAKER_NR_rmdir, &Progs::h_path}, {SAKER_NR_chdir, &Progs::h_path},
-    {SAKER_NR_rename, &Progs::h_path2}, {SAKER_NR_renameat, &Progs::h_path2},
-    {SAKER_NR_renameat2, &Progs::h_path2}, {SAKER_NR_link, &Progs::h_path2},
-    {SAKER_NR_linkat, &Progs::h_path2}, {SAKER_NR_symlink, &Progs::h_path2},
-    {SAKER_NR_symlinkat, &Progs::h_path2},
-    {SAKER_NR_chmod, &Progs::h_chmod}, {SAKER_NR_fchmod, &Progs::h_chmod},
-    {SAKER_NR_fchmodat, &Progs::h_chmod}, {SAKER_NR_fchmodat2, &Progs::h_chmod},
-    {SAKER_NR_chown, &Progs::h_chown}, {SAKER_NR_lchown, &Progs::h_chown},
-    {SAKER_NR_fchown, &Progs::h_chown}, {SAKER_NR_fchownat, &Progs::h_chown},
-    {SAKER_NR_setuid, &Progs::h_setid}, {SAKER_NR_setgid, &Progs::h_setid},
-    {SAKER_NR_setreuid, &Progs::h_setid}, {SAKER_NR_setregid, &Progs::h_setid},
-    {SAKER_NR_setresuid, &Progs::h_setid}, {SAKER_NR_setresgid, &Progs::h_setid},
-    {SAKER_NR_capset, &Progs::h_capset}, {SAKER_NR_ptrace, &Progs::h_ptrace},
-    {SAKER_NR_kill, &Progs::h_kill}, {SAKER_NR_tkill, &Progs::h_kill},
-    {SAKER_NR_tgkill, &Progs::h_kill}, {SAKER_NR_prctl, &Progs::h_prctl},
-    {SAKER_NR_setns, &Progs::h_setns}, {SAKER_NR_unshare, &Progs::h_flags},
-    {SAKER_NR_userfaultfd, &Progs::h_flags},
-    {SAKER_NR_mount, &Progs::h_mount}, {SAKER_NR_umount2, &Progs::h_umount},
-    {SAKER_NR_init_module, &Progs::h_module}, {SAKER_NR_finit_module, &Progs::h_module},
-    {SAKER_NR_bpf, &Progs::h_bpf}, {SAKER_NR_io_uring_setup, &Progs::h_io_uring},
-    {SAKER_NR_memfd_create, &Progs::h_memfd},
-    {SAKER_NR_mmap, &Progs::h_mmap}, {SAKER_NR_mprotect, &Progs::h_mmap},
-    {SAKER_NR_pipe, &Progs::h_pipe}, {SAKER_NR_pipe2, &Progs::h_pipe},
+#define SAKER_X_ROW(name, kname, h) {SAKER_NR_##name, &Progs::h, &Progs::saker_fx_##name},
+#define SAKER_X_WRAPPER(name, kname, h) {SAKER_NR_##name, &Progs::h, &Progs::saker_fx_fork},
+#define SAKER_X_GENERIC(name, kname) {SAKER_NR_##name, nullptr, &Progs::saker_fx_##name},
+    SAKER_SYSCALL_HANDLERS(SAKER_X_ROW) SAKER_CLONE_WRAPPERS(SAKER_X_WRAPPER)
+        SAKER_GENERIC_SYSCALLS(SAKER_X_GENERIC)
+#undef SAKER_X_ROW
+#undef SAKER_X_WRAPPER
+#undef SAKER_X_GENERIC
 };
-// clang-format on
+
+const HandlerEntry* entry_for(uint32_t nr) {
+    for (const HandlerEntry& h : kHandlers)
+        if (h.nr == nr) return &h;
+    return nullptr;
+}
+
+bool clone_family(uint32_t nr) {
+    return nr == SAKER_NR_clone || nr == SAKER_NR_clone3 || nr == SAKER_NR_fork ||
+           nr == SAKER_NR_vfork;
+}
 
 std::string errno_text(int err) {
     if (err < 0) err = -err;
@@ -86,19 +71,51 @@ bool power_of_two(size_t n) {
 
 } // namespace
 
-Probe::Probe(const ProbeOptions& opts) {
+const char* attach_mode_name(AttachMode m) {
+    switch (m) {
+    case AttachMode::Auto:
+        return "auto";
+    case AttachMode::Fexit:
+        return "fexit";
+    case AttachMode::Tracepoint:
+        return "tracepoint";
+    }
+    return "?";
+}
+
+Probe::Probe(const ProbeOptions& opts) : wanted_(SAKER_SYSCALL_TABLE_SIZE, 0) {
     // libbpf >= 1.0 behaviour (errors as return codes, memcg-accounted maps
     // instead of RLIMIT_MEMLOCK) is what every check below relies on.
     libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+    AttachMode mode = opts.attach;
+    if (mode == AttachMode::Auto) {
+        FexitSupport f = fexit_support();
+        mode = f.ok ? AttachMode::Fexit : AttachMode::Tracepoint;
+        if (!f.ok) fallback_reason_ = f.reason;
+    }
+    try {
+        open_and_load(opts, mode);
+    } catch (const ProbeError& e) {
+        destroy();
+        if (opts.attach != AttachMode::Auto || mode != AttachMode::Fexit) throw;
+        fallback_reason_ = e.what();
+        open_and_load(opts, AttachMode::Tracepoint);
+    }
+}
+
+void Probe::open_and_load(const ProbeOptions& opts, AttachMode mode) {
+    mode_ = mode;
+    std::fill(wanted_.begin(), wanted_.end(), 0);
     skel_ = probe_bpf__open();
     if (!skel_) check(-errno, "opening the BPF object (probe_bpf__open)");
     try {
         configure(opts);
+        select_programs();
         load();
-        install_handlers();
+        if (mode_ == AttachMode::Tracepoint) install_handlers();
         fill_drop_classes();
-        apply_interest(opts);
         attach();
+        apply_interest(opts);
     } catch (...) {
         destroy();
         throw;
@@ -110,6 +127,9 @@ Probe::~Probe() {
 }
 
 void Probe::destroy() noexcept {
+    for (auto& [prog, h] : held_)
+        if (h.link) bpf_link__destroy(h.link);
+    held_.clear();
     for (bpf_link* l : links_)
         bpf_link__destroy(l);
     links_.clear();
@@ -132,6 +152,28 @@ void Probe::configure(const ProbeOptions& opts) {
     wakeup_ns_ = opts.wakeup_ns;
 }
 
+// Only the chosen mode's programs are loaded (verified): the dispatcher and its tail-called
+// handlers, or the fexit programs whose kernel function this kernel's BTF describes (a
+// syscall the kernel lacks, e.g. fchmodat2 before 6.6, cannot happen, so needs none).
+void Probe::select_programs() {
+    bool fexit = mode_ == AttachMode::Fexit;
+    btf* vmlinux = fexit ? btf__load_vmlinux_btf() : nullptr;
+    if (fexit && !vmlinux) check(-errno, "reading the kernel BTF for the fexit programs");
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, skel_->obj) {
+        std::string_view sec = bpf_program__section_name(prog);
+        bool load = true;
+        if (sec.starts_with("fexit/")) {
+            std::string target(sec.substr(6));
+            load = fexit && btf__find_by_name_kind(vmlinux, target.c_str(), BTF_KIND_FUNC) > 0;
+        } else if (sec == "tp_btf/sys_exit") {
+            load = !fexit; // the dispatcher and the handlers it tail-calls
+        }
+        bpf_program__set_autoload(prog, load);
+    }
+    btf__free(vmlinux);
+}
+
 void Probe::load() {
     int rc = probe_bpf__load(skel_);
     if (rc < 0)
@@ -141,7 +183,8 @@ void Probe::load() {
 void Probe::install_handlers() {
     int table = bpf_map__fd(skel_->maps.exit_handlers);
     for (const HandlerEntry& h : kHandlers) {
-        int prog = bpf_program__fd(skel_->progs.*h.prog);
+        if (!h.handler) continue;
+        int prog = bpf_program__fd(skel_->progs.*h.handler);
         check(bpf_map_update_elem(table, &h.nr, &prog, BPF_ANY),
               "installing the handler for " + std::string(syscall_name(h.nr)));
     }
@@ -153,9 +196,10 @@ void Probe::apply_interest(const ProbeOptions& opts) {
 }
 
 void Probe::attach() {
-    bpf_program* entry[] = {skel_->progs.saker_sys_exit, skel_->progs.saker_sched_fork,
-                            skel_->progs.saker_sched_exec, skel_->progs.saker_sched_exit};
-    for (bpf_program* p : entry) {
+    std::vector<bpf_program*> always{skel_->progs.saker_sched_fork, skel_->progs.saker_sched_exec,
+                                     skel_->progs.saker_sched_exit};
+    if (mode_ == AttachMode::Tracepoint) always.push_back(skel_->progs.saker_sys_exit);
+    for (bpf_program* p : always) {
         bpf_link* link = bpf_program__attach(p);
         if (!link)
             check(-errno, std::string("attaching ") + bpf_program__name(p),
@@ -171,9 +215,54 @@ int Probe::ring_buffer_fd() const {
 void Probe::set_interest(uint32_t nr, bool on) {
     if (nr >= SAKER_SYSCALL_TABLE_SIZE)
         throw ProbeError("saker probe: syscall " + std::to_string(nr) + " is outside the table");
+    if (wanted_[nr] == on) return;
+    // The map first when adding and last when removing: the fork and child programs check it.
     uint8_t v = on ? 1 : 0;
-    check(bpf_map_update_elem(bpf_map__fd(skel_->maps.interesting_syscalls), &nr, &v, BPF_ANY),
-          "updating the interest map");
+    int map = bpf_map__fd(skel_->maps.interesting_syscalls);
+    if (on) check(bpf_map_update_elem(map, &nr, &v, BPF_ANY), "updating the interest map");
+    if (mode_ == AttachMode::Fexit) {
+        try {
+            attach_fexit(nr, on);
+        } catch (const ProbeError&) {
+            uint8_t off = 0;
+            bpf_map_update_elem(map, &nr, &off, BPF_ANY);
+            throw;
+        }
+    }
+    if (!on) check(bpf_map_update_elem(map, &nr, &v, BPF_ANY), "updating the interest map");
+    wanted_[nr] = on;
+}
+
+size_t Probe::interest_count() const {
+    return static_cast<size_t>(std::count(wanted_.begin(), wanted_.end(), 1));
+}
+
+// The programs a syscall needs in fexit mode: its own, and for the clone family the child's.
+void Probe::attach_fexit(uint32_t nr, bool on) {
+    const HandlerEntry* h = entry_for(nr);
+    if (!h)
+        throw ProbeError("saker probe: no fexit program for syscall " + std::to_string(nr) +
+                         " (only the syscalls in bpf/syscall_handlers.h can be captured)");
+    hold(skel_->progs.*h->fexit, on);
+    if (clone_family(nr)) hold(skel_->progs.saker_fx_child, on);
+}
+
+void Probe::hold(bpf_program* prog, bool on) {
+    if (!bpf_program__autoload(prog)) return; // its kernel function does not exist here
+    Held& h = held_[prog];
+    if (on && h.users++ == 0) {
+        h.link = bpf_program__attach(prog);
+        if (!h.link) {
+            int err = -errno;
+            h.users = 0;
+            check(err, std::string("attaching ") + bpf_program__name(prog) + " (fexit)",
+                  "fexit needs BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS); set "
+                  "capture.attach: tracepoint to use the sys_exit tracepoint instead");
+        }
+    } else if (!on && h.users > 0 && --h.users == 0) {
+        bpf_link__destroy(h.link);
+        h.link = nullptr;
+    }
 }
 
 namespace {
@@ -214,6 +303,20 @@ std::array<uint64_t, SAKER_DROP_CLASSES> Probe::drops_by_class() const {
         for (size_t c = 0; c < sum.size(); ++c)
             sum[c] += r.n[c];
     return sum;
+}
+
+std::vector<ProgramStats> Probe::program_stats() const {
+    std::vector<ProgramStats> out;
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, skel_->obj) {
+        if (!bpf_program__autoload(prog)) continue;
+        bpf_prog_info info{};
+        uint32_t len = sizeof info;
+        check(bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len),
+              std::string("reading the statistics of ") + bpf_program__name(prog));
+        out.push_back({bpf_program__name(prog), info.run_cnt, info.run_time_ns});
+    }
+    return out;
 }
 
 DropCounters Probe::drops() const {

@@ -358,6 +358,11 @@ const Key kKeys[] = {
          if (v & (v - 1)) bad(n, "expected a power of two of at least 4096");
          c.capture_ring_buffer_bytes = v;
      })},
+    {"capture.attach", SAKER_SET({
+         using A = Config::CaptureAttach;
+         c.capture_attach = choice_of<A>(
+             n, {{"auto", A::Auto}, {"fexit", A::Fexit}, {"tracepoint", A::Tracepoint}});
+     })},
     {"container_engines.containerd.sockets",
      SAKER_SET(assign_list(c.containerd_sockets, strings_of(n), origin_of(w))), true},
 };

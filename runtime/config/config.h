@@ -167,6 +167,13 @@ struct Config {
     int jit_opt_level = 2; // 0..3
     std::string jit_cache_dir;
     size_t capture_ring_buffer_bytes = 8u << 20; // a power of two >= 4096
+    // How the probe attaches (capture/probe.h): auto (fexit per syscall where the kernel
+    // allows it, else the sys_exit tracepoint), fexit, or tracepoint.
+    enum class CaptureAttach : uint8_t {
+        Auto,
+        Fexit,
+        Tracepoint
+    } capture_attach = CaptureAttach::Auto;
     // The agent's scheduling niceness (-20..19). Below 0 it is served before the workloads it
     // watches when the CPUs are saturated: alert latency p99 at 300k events/s went from 15.1 ms
     // to 5.7 ms with -10 (saker-bench e2e). Needs CAP_SYS_NICE; without it the agent says so
