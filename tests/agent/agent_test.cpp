@@ -2,6 +2,7 @@
 // alert it must print (or must not print) as Falco-compatible JSON.
 #include "support/agent_process.h"
 #include "support/root_guard.h"
+#include "support/wait.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -48,12 +49,18 @@ TEST_CASE("saker run fires the upstream rule for reading /etc/shadow, as Falco's
     Agent agent({"-r", kCorpus, "-o", "json_output=true"});
     REQUIRE(agent.ready());
     sh("cat /etc/shadow > /dev/null");
-    std::this_thread::sleep_for(1s); // alerts must come within a second
+    std::vector<nlohmann::json> hits;
+    auto arrived = [&] {
+        hits.clear();
+        for (const auto& a : with_rule(agent.alerts_so_far(), "Read sensitive file untrusted"))
+            if (a["output_fields"]["proc.cmdline"] == "cat /etc/shadow") hits.push_back(a);
+        return !hits.empty();
+    };
+    const bool in_time = saker::test::wait_until(arrived, 1s); // alerts must come within a second
     REQUIRE(agent.stop() == 0);
     INFO(agent.log());
-    std::vector<nlohmann::json> hits;
-    for (const auto& a : with_rule(agent.alerts(), "Read sensitive file untrusted"))
-        if (a["output_fields"]["proc.cmdline"] == "cat /etc/shadow") hits.push_back(a);
+    CHECK(in_time);
+    arrived(); // every line, now complete
     REQUIRE(hits.size() >= 1);
     const auto& a = hits.front();
     CHECK(a["priority"] == "Warning");
@@ -73,8 +80,17 @@ TEST_CASE("a harmless read of /etc/hostname does not fire") {
     Agent agent({"-r", kCorpus, "-o", "json_output=true"});
     REQUIRE(agent.ready());
     sh("cat /etc/hostname > /dev/null");
-    std::this_thread::sleep_for(1s);
+    // The positive control, read after the harmless one: once its alert is out, the agent has
+    // seen this test's events (a probe that sees nothing must not pass this test).
+    sh("cat /etc/shadow > /dev/null");
+    const bool control = saker::test::wait_until([&] {
+        for (const auto& a : with_rule(agent.alerts_so_far(), "Read sensitive file untrusted"))
+            if (a["output_fields"]["proc.cmdline"] == "cat /etc/shadow") return true;
+        return false;
+    });
     REQUIRE(agent.stop() == 0);
+    INFO(agent.log());
+    REQUIRE(control);
     // Only this test's read counts: other processes on the machine may read what they like.
     for (const auto& a : with_rule(agent.alerts(), "Read sensitive file untrusted"))
         CHECK(a["output_fields"]["fd.name"] != "/etc/hostname");

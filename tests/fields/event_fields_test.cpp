@@ -2,6 +2,7 @@
 // processes (root + BPF; reported skipped otherwise, failed when SAKER_REQUIRE_BPF=1).
 #include "live_pipeline.h"
 #include "support/loopback.h"
+#include "support/wait.h"
 
 #include "tests/capture/capture_fixture.h"
 #include "tests/capture/record_builder.h"
@@ -467,7 +468,7 @@ TEST_CASE("live: TCP on 127.0.0.1 gives the tuple on both ends") {
 TEST_CASE("live: a process started before the table was seeded is known") {
     SAKER_REQUIRE_PROBE();
     pid_t pid = spawn({"sleep", "30"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(200)); // let it exec
+    REQUIRE(saker::test::wait_exec(pid, "sleep"));
     saker::test::LivePipeline lp;
     auto cap = std::make_shared<Capture>();
     watch(lp, cap,
@@ -547,9 +548,12 @@ TEST_CASE("live: relative opens resolve against cwd and dirfd; a reused fd shows
         if (ctx.type_name == "close" || ctx.type_name == "fchmod") closes->push_back(m);
     });
     REQUIRE(lp.sync());
+    int go[2]; // the child starts once the parent has published its pid
+    REQUIRE(pipe(go) == 0);
     pid_t pid = fork();
     if (pid == 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100)); // parent publishes our pid
+        char go_byte; // no close() here: the test counts this child's closes
+        if (read(go[0], &go_byte, 1) != 1) _exit(1);
         if (chdir(dir.c_str()) != 0) _exit(1);
         int a = openat(AT_FDCWD, "rel-file", O_CREAT | O_WRONLY, 0644);
         int d = openat(AT_FDCWD, "sub", O_DIRECTORY | O_RDONLY);
@@ -563,7 +567,12 @@ TEST_CASE("live: relative opens resolve against cwd and dirfd; a reused fd shows
         _exit(0);
     }
     child = pid;
+    const bool sent = write(go[1], "g", 1) == 1;
+    if (!sent) kill(pid, SIGKILL); // it would wait for ever
+    close(go[0]);
+    close(go[1]);
     waitpid(pid, nullptr, 0);
+    REQUIRE(sent);
     REQUIRE(lp.sync());
     std::lock_guard lock(*mu);
     REQUIRE(opens->size() >= 5);

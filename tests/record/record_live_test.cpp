@@ -7,6 +7,7 @@
 #include "support/agent_process.h"
 #include "support/process_runner.h"
 #include "support/root_guard.h"
+#include "support/wait.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -126,7 +127,14 @@ TEST_CASE("saker replay of a saker run --record capture prints exactly the live 
         // reading it, here three, one through a relative path; the last read is harmless.
         saker::test::sh("cat /etc/shadow > /dev/null; cd /etc && cat ./shadow > /dev/null; "
                         "grep -q root /etc/shadow; head -c 1 /etc/hostname > /dev/null");
-        std::this_thread::sleep_for(1s);
+        // Waits for the three alerts (the harmless read, earlier than the last of them in
+        // the capture or not, must replay the same way).
+        saker::test::wait_until([&] {
+            size_t n = 0;
+            for (const auto& a : agent.alerts_so_far())
+                n += a["output_fields"].value("fd.name", "") == "/etc/shadow";
+            return n >= 3;
+        });
         REQUIRE(agent.stop() == 0);
         INFO(agent.log());
         live = agent.output();

@@ -1,6 +1,7 @@
 // ProcessTable without the probe: path resolution, /proc loading, bounds and pid reuse.
 #include "runtime/state/process_table.h"
 #include "support/loopback.h"
+#include "support/wait.h"
 
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
@@ -30,7 +31,7 @@ TEST_CASE("a process that predates the table is loaded from /proc with exe and c
         execlp("sleep", "sleep", "30", static_cast<char*>(nullptr));
         _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    REQUIRE(saker::test::wait_exec(pid, "sleep"));
     ProcessTable table;
     CHECK(table.seed() > 1);
     Process* p = table.find(pid);
