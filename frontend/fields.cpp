@@ -596,15 +596,88 @@ constexpr FieldInfo kRows[] = {
 };
 // clang-format on
 
+// Fields Falco defines that saker cannot give Falco's meaning (yet). They stay registered so
+// that a rule naming one is rejected with "field 'X' is not supported" (and
+// skip-if-unknown-filter skips it, as Falco skips a field it does not know) instead of loading
+// and silently never matching. tests/fields/field_support_test.cpp holds this list equal to
+// the fields the runtime has no extractor for. Why each one is here: docs/FIELDS.md.
+constexpr std::string_view kUnsupported[] = {
+    // plugin and meta events: saker has neither
+    "evt.pluginname",
+    "evt.plugininfo",
+    "evt.asynctype",
+    // pid-namespace start time: needs the probe to report it
+    "proc.pidns_init_start_ts",
+    "proc.exe_ino.ctime_duration_pidns_start",
+    // overlayfs lower layer: the probe reports only the upper-layer bit
+    "proc.is_exe_lower_layer",
+    "fd.is_upper_layer",
+    "fd.is_lower_layer",
+    // I/O payload: not captured
+    "evt.buffer",
+    // container runtime facts the containerd client does not collect
+    "container.image.id",
+    "container.mounts",
+    "container.mount",
+    "container.mount.source",
+    "container.mount.dest",
+    "container.mount.mode",
+    "container.mount.rdwr",
+    "container.mount.propagation",
+    "container.start_ts",
+    "container.duration",
+    "container.ip",
+    "container.cni.json",
+    "container.host_pid",
+    "container.host_network",
+    "container.host_ipc",
+    "k8s.pod.ip",
+    "k8s.pod.cni.json",
+    // deprecated in Falco's container plugin, which never sets them
+    "container.healthcheck",
+    "container.liveness_probe",
+    "container.readiness_probe",
+    "proc.is_container_healthcheck",
+    "proc.is_container_liveness_probe",
+    "proc.is_container_readiness_probe",
+    "k8s.rc.name",
+    "k8s.rc.id",
+    "k8s.rc.label",
+    "k8s.rc.labels",
+    "k8s.svc.name",
+    "k8s.svc.id",
+    "k8s.svc.label",
+    "k8s.svc.labels",
+    "k8s.ns.id",
+    "k8s.ns.label",
+    "k8s.ns.labels",
+    "k8s.rs.name",
+    "k8s.rs.id",
+    "k8s.rs.label",
+    "k8s.rs.labels",
+    "k8s.deployment.name",
+    "k8s.deployment.id",
+    "k8s.deployment.label",
+    "k8s.deployment.labels",
+};
+
 constexpr size_t kCount = std::size(kRows);
 static_assert(kCount <= 0xffff, "FieldInfo::id is 16 bits wide");
 
-// The table as the registry exposes it: a copy of kRows with id = index.
+constexpr bool listed_unsupported(std::string_view name) {
+    for (std::string_view u : kUnsupported)
+        if (u == name) return true;
+    return false;
+}
+
+// The table as the registry exposes it: a copy of kRows with id = index and the unsupported
+// flag set from kUnsupported.
 constexpr std::array<FieldInfo, kCount> number_rows() {
     std::array<FieldInfo, kCount> out{};
     for (size_t i = 0; i < kCount; ++i) {
         out[i] = kRows[i];
         out[i].id = static_cast<uint16_t>(i);
+        if (listed_unsupported(out[i].name)) out[i].flags |= kFieldUnsupported;
     }
     return out;
 }
@@ -641,6 +714,17 @@ constexpr bool rows_consistent() {
     return true;
 }
 static_assert(rows_consistent(), "a row of the field table is malformed");
+
+constexpr bool unsupported_names_known() {
+    for (std::string_view u : kUnsupported) {
+        bool found = false;
+        for (const FieldInfo& f : kRows)
+            found = found || f.name == u;
+        if (!found) return false;
+    }
+    return true;
+}
+static_assert(unsupported_names_known(), "kUnsupported names a field the table does not have");
 
 } // namespace
 

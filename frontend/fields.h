@@ -1,6 +1,9 @@
 // The field registry: every field a condition or an output may name.
 //
-// Contract: a process-wide, immutable table built at compile time. `find()` resolves a field
+// Contract: a process-wide, immutable table built at compile time. Every field is either
+// supported (the runtime has an extractor with Falco's meaning) or marked unsupported: then the
+// checker rejects any rule naming it ("field 'X' is not supported"), so no rule loads that
+// silently cannot fire. `find()` resolves a field
 // name exactly as written before any argument: `proc.aname` for `proc.aname[2]`, `evt.arg` for
 // `evt.arg.flags` and `evt.arg[1]`, `proc.env` for `proc.env[HOME]`. The frontend uses the type
 // and argument kind to check conditions; codegen and the runtime use the same entries (by index,
@@ -49,6 +52,8 @@ enum FieldFlags : uint8_t {
     // The domain name of the address field this name extends (`fd.sip.name` of `fd.sip`):
     // `=`, `!=` and `in` against names test the address against the names' resolved addresses.
     kFieldAddressName = 1 << 2,
+    kFieldUnsupported = 1 << 3, // Falco defines it, saker cannot extract it: a rule naming it is
+                                // rejected at load (set from one list in fields.cpp)
 };
 
 struct FieldInfo {
@@ -60,6 +65,9 @@ struct FieldInfo {
     uint16_t id = 0; // index in the registry, filled in by the registry itself
 
     bool is_list() const { return flags & kFieldList; }
+    // An extractor gives it Falco's meaning (tests/fields holds this equal to the runtime's
+    // extractor table, field by field).
+    bool supported() const { return !(flags & kFieldUnsupported); }
     bool takes_arg() const { return arg != FieldArg::None; }
     bool arg_required() const {
         return arg == FieldArg::Index || arg == FieldArg::Key || arg == FieldArg::IndexOrKey;

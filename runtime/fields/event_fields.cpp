@@ -9,7 +9,9 @@
 #include "runtime/dns/resolver.h"
 #include "runtime/fields/event_args.h"
 
+#include <algorithm>
 #include <bit>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <stdexcept>
@@ -133,6 +135,19 @@ struct EventFields::Impl {
         if (!p.container || p.container->is_host()) return host;
         return "/proc/" + std::to_string(p.pid) + "/root";
     }
+    static bool is_host(EventFields& f) {
+        Process* p = proc(f);
+        return p && p->container && p->container->is_host();
+    }
+    template <typename Pick>
+    static Value user_text(EventFields& f, const Process& p, std::optional<uint32_t> id, Pick pick,
+                           const char* for_root) {
+        auto u =
+            f.users_ && id && *id != UINT32_MAX ? f.users_->user(user_root(p), *id) : std::nullopt;
+        if (u) return f.keep(pick(*u));
+        if (for_root && id == 0u) return Value::of_str(for_root);
+        return Value::of_str("<NA>");
+    }
     static const containers::ContainerMetadata* meta(EventFields& f) {
         Process* p = proc(f);
         if (!p || !p->container || p->container->is_host() || !f.containers_) return nullptr;
@@ -163,6 +178,7 @@ struct EventFields::Impl {
         if (d && is_ip(*d)) out = Value::of_int(pick(*d).port);
     }
     static std::string fd_display(EventFields& f, int64_t n);
+    static ArgResolver resolver(EventFields& f);
     static std::string arg_path(EventFields& f, const ArgDesc& d, const std::string& raw);
     static std::optional<std::string> resolved_path(EventFields& f, std::string_view dirfd_param,
                                                     std::string_view path_param);
@@ -174,6 +190,19 @@ struct EventFields::Impl {
     static void proc_env(EventFields& f, const FieldRequest& r, Value& out);
     static void std_fd(EventFields& f, int32_t n, bool name, Value& out);
     static std::string labels_string(const std::map<std::string, std::string>& m);
+    // /proc/<pid>/<name> of a live process (nothing for an exited one or an unreadable file).
+    static std::optional<std::string> proc_file(EventFields& f, uint32_t pid,
+                                                const std::string& name);
+    // A "Key:  value" line of /proc/<pid>/status as a number (kB values stay in kB).
+    static std::optional<int64_t> status_value(EventFields& f, std::string_view key);
+    static std::optional<uint64_t> stat_field(EventFields& f, int index); // task stat, 1-based
+    static void cgroups(EventFields& f, const FieldRequest& r, Value& out);
+    static void aenv(EventFields& f, const FieldRequest& r, Value& out);
+    static void aargs(EventFields& f, const FieldRequest& r, Value& out);
+    static void category(EventFields& f, Value& out);
+    static void error_count(EventFields& f, int group, Value& out);
+    static void rawarg(EventFields& f, const FieldRequest& r, Value& out);
+    static Value proto_of(EventFields& f, const state::SockEnd& end);
 };
 
 namespace {
@@ -193,7 +222,50 @@ std::string I::fd_display(F& f, int64_t n) {
     else if (p && n >= 0)
         d = f.table_.fd(*p, static_cast<int32_t>(n));
     if (!d) return {};
-    return "<" + std::string(1, state::fd_type_char(d->type)) + ">" + d->name;
+    // IP sockets carry their transport too: <4t>, <6u> (libsinsp's render_fd).
+    std::string type(1, state::fd_type_char(d->type));
+    if (d->type == FdType::Ipv4 || d->type == FdType::Ipv6) {
+        switch (d->l4proto) {
+        case state::L4Proto::Tcp:
+            type += 't';
+            break;
+        case state::L4Proto::Udp:
+            type += 'u';
+            break;
+        case state::L4Proto::Icmp:
+            type += 'i';
+            break;
+        case state::L4Proto::Raw:
+            type += 'r';
+            break;
+        default:
+            break;
+        }
+    }
+    return "<" + type + ">" + d->name;
+}
+
+ArgResolver I::resolver(F& f) {
+    ArgResolver res;
+    res.fd = [&f](int64_t n) { return fd_display(f, n); };
+    res.path = [&f](const ArgDesc& a, const std::string& raw) { return arg_path(f, a, raw); };
+    // Names from the event's process's own root (its container's /etc/passwd), as Falco
+    // resolves them with the thread's container id: setuid(65534) prints "nobody".
+    res.user = [&f](uint32_t uid) -> std::optional<std::string> {
+        Process* p = proc(f);
+        auto u = f.users_ && p ? f.users_->user(user_root(*p), uid) : std::nullopt;
+        return u ? std::optional<std::string>(u->name) : std::nullopt;
+    };
+    res.group = [&f](uint32_t gid) -> std::optional<std::string> {
+        Process* p = proc(f);
+        auto g = f.users_ && p ? f.users_->group(user_root(*p), gid) : std::nullopt;
+        return g ? std::optional<std::string>(g->name) : std::nullopt;
+    };
+    res.comm = [&f](int64_t tid) -> std::string {
+        Process* p = tid > 0 ? f.table_.find(static_cast<uint32_t>(tid)) : nullptr;
+        return p && p->image_known ? p->comm : std::string();
+    };
+    return res;
 }
 
 std::optional<std::string> I::resolved_path(F& f, std::string_view dirfd_param,
@@ -230,16 +302,13 @@ void I::evt_arg(F& f, const R& r, V& out) {
     for (const ArgDesc& c : *descs)
         if (!d && c.name == r.key) d = &c;
     if (!d) return;
-    ArgResolver res{[&](int64_t n) { return fd_display(f, n); },
-                    [&](const ArgDesc& a, const std::string& raw) { return arg_path(f, a, raw); }};
-    if (auto a = render_arg(*d, *ev(f), res)) out = f.keep(a->best());
+    if (auto a = render_arg(*d, *ev(f), resolver(f))) out = f.keep(a->best());
 }
 
 void I::evt_args(F& f, const R&, V& out) {
     const auto* descs = ev(f) ? event_args(f.ctx_->type_name) : nullptr;
     if (!descs) return;
-    ArgResolver res{[&](int64_t n) { return fd_display(f, n); },
-                    [&](const ArgDesc& a, const std::string& raw) { return arg_path(f, a, raw); }};
+    ArgResolver res = resolver(f);
     std::string s;
     for (const ArgDesc& d : *descs) {
         auto a = render_arg(d, *ev(f), res);
@@ -332,6 +401,267 @@ std::string I::labels_string(const std::map<std::string, std::string>& m) {
     return s;
 }
 
+std::optional<std::string> I::proc_file(F& f, uint32_t pid, const std::string& name) {
+    if (f.ctx_->exited) return std::nullopt;
+    std::string path = f.table_.options().proc_root + "/" + std::to_string(pid) + "/" + name;
+    FILE* file = std::fopen(path.c_str(), "re");
+    if (!file) return std::nullopt;
+    std::string s;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, file)) > 0 && s.size() < 65536;)
+        s.append(buf, n);
+    std::fclose(file);
+    return s;
+}
+
+std::optional<int64_t> I::status_value(F& f, std::string_view key) {
+    Process* p = proc(f);
+    auto s = p ? proc_file(f, p->pid, "status") : std::nullopt;
+    if (!s) return std::nullopt;
+    for (std::size_t at = 0; at < s->size();) {
+        std::size_t eol = s->find('\n', at);
+        std::string_view line(s->data() + at, (eol == std::string::npos ? s->size() : eol) - at);
+        at = eol == std::string::npos ? s->size() : eol + 1;
+        if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == ':')
+            return std::strtoll(line.data() + key.size() + 1, nullptr, 10);
+    }
+    return std::nullopt;
+}
+
+std::optional<uint64_t> I::stat_field(F& f, int index) {
+    Process* p = proc(f);
+    const capture::Event* e = ev(f);
+    if (!p || !e) return std::nullopt;
+    auto s = proc_file(f, p->pid, "task/" + std::to_string(e->hdr.tid) + "/stat");
+    if (!s) return std::nullopt;
+    // Field 2 (comm) may hold blanks and parentheses: count from the last ')'.
+    std::size_t at = s->rfind(')');
+    if (at == std::string::npos) return std::nullopt;
+    int field = 2;
+    for (std::size_t i = at + 1; i < s->size(); ++i) {
+        if ((*s)[i] != ' ') continue;
+        if (++field == index) return std::strtoull(s->c_str() + i + 1, nullptr, 10);
+    }
+    return std::nullopt;
+}
+
+// thread.cgroups as Falco prints them, `controller=path` separated by blanks, from
+// /proc/<pid>/cgroup: each cgroup v1 controller of a line, and for the unified (v2) hierarchy
+// the controllers it has enabled (or none named, as `=path`, when it has none).
+void I::cgroups(F& f, const R& r, V& out) {
+    Process* p = proc(f);
+    auto s = p ? proc_file(f, p->pid, "cgroup") : std::nullopt;
+    if (!s) return;
+    std::vector<std::pair<std::string, std::string>> items;
+    for (std::size_t at = 0; at < s->size();) {
+        std::size_t eol = s->find('\n', at);
+        std::string line = s->substr(at, (eol == std::string::npos ? s->size() : eol) - at);
+        at = eol == std::string::npos ? s->size() : eol + 1;
+        std::size_t c1 = line.find(':'), c2 = c1 == std::string::npos ? c1 : line.find(':', c1 + 1);
+        if (c2 == std::string::npos) continue;
+        std::string ctrls = line.substr(c1 + 1, c2 - c1 - 1), path = line.substr(c2 + 1);
+        if (ctrls.empty()) {
+            // v2: the controllers enabled at the root of the unified hierarchy.
+            auto root = f.table_.options().proc_root;
+            FILE* cf = std::fopen("/sys/fs/cgroup/cgroup.controllers", "re");
+            char buf[512] = {};
+            if (cf) {
+                if (!std::fgets(buf, sizeof buf, cf)) buf[0] = 0;
+                std::fclose(cf);
+            }
+            ctrls = buf;
+            std::replace(ctrls.begin(), ctrls.end(), ' ', ',');
+            while (!ctrls.empty() && (ctrls.back() == '\n' || ctrls.back() == ','))
+                ctrls.pop_back();
+            (void)root;
+        }
+        for (std::size_t b = 0; b <= ctrls.size();) {
+            std::size_t e = ctrls.find(',', b);
+            if (e == std::string::npos) e = ctrls.size();
+            std::string name = ctrls.substr(b, e - b);
+            bool seen = false;
+            for (auto& [n, _] : items)
+                seen = seen || n == name;
+            if (!name.empty() && !seen) items.emplace_back(name, path);
+            b = e + 1;
+        }
+    }
+    if (r.has_arg) {
+        for (auto& [n, path] : items)
+            if (n == r.key) out = f.keep(path);
+        return;
+    }
+    if (items.empty()) return;
+    std::string all;
+    for (auto& [n, path] : items)
+        all.append(all.empty() ? "" : " ").append(n).append("=").append(path);
+    out = f.keep(std::move(all));
+}
+
+// Falco's proc.aenv: without argument (or [0]) the process's own environment; [N] the
+// environment of the Nth ancestor; [NAME] the first non-empty value of NAME among the
+// ancestors, parent first (up to 20 levels), "" when none has it.
+void I::aenv(F& f, const R& r, V& out) {
+    Process* p = proc(f);
+    if (!p) return;
+    auto env_of = [&](Process& q) -> const std::optional<std::vector<std::string>>& {
+        if (!q.env && (&q != p || !f.ctx_->exited)) q.env = f.table_.read_env(q.pid);
+        return q.env;
+    };
+    auto joined = [](const std::vector<std::string>& env) {
+        std::string s;
+        for (const auto& e : env)
+            s.append(s.empty() ? "" : " ").append(e);
+        return s;
+    };
+    bool numeric = r.has_arg && !r.key.empty() &&
+                   r.key.find_first_not_of("0123456789") == std::string_view::npos;
+    int64_t level = numeric ? std::strtoll(std::string(r.key).c_str(), nullptr, 10) : 0;
+    if (!r.has_arg || r.key.empty() || (numeric && level < 1)) {
+        if (const auto& env = env_of(*p)) out = f.keep(joined(*env));
+        return;
+    }
+    if (numeric) {
+        Process* a = ancestor(f, p, level);
+        if (!a) return;
+        const auto& env = env_of(*a);
+        out = f.keep(env ? joined(*env) : std::string());
+        return;
+    }
+    std::string value;
+    Process* a = p;
+    for (int i = 0; i < 20 && value.empty(); ++i) {
+        a = f.table_.parent(*a);
+        if (!a) break;
+        if (const auto& env = env_of(*a))
+            for (const auto& e : *env)
+                if (e.size() > r.key.size() && e.starts_with(r.key) && e[r.key.size()] == '=')
+                    value = e.substr(r.key.size() + 1);
+    }
+    out = f.keep(std::move(value));
+}
+
+// Falco's proc.aargs: [N] the arguments of the Nth ancestor; without index the arguments of
+// every ancestor, joined by blanks.
+void I::aargs(F& f, const R& r, V& out) {
+    Process* p = proc(f);
+    if (!p) return;
+    if (r.has_arg) {
+        Process* a = r.index >= 0 ? ancestor(f, p, r.index) : nullptr;
+        if (a && a->image_known) out = f.keep(join_args(*a));
+        return;
+    }
+    std::string s;
+    int n = 0;
+    for (Process* a = f.table_.parent(*p); a && n < 256; a = f.table_.parent(*a), ++n) {
+        std::string args = a->image_known ? join_args(*a) : std::string();
+        if (args.empty()) continue;
+        s.append(s.empty() ? "" : " ").append(args);
+    }
+    if (!s.empty()) out = f.keep(std::move(s));
+}
+
+void I::category(F& f, V& out) {
+    if (!f.ctx_ || f.ctx_->type_name.empty()) return;
+    using C = EventCategory;
+    EventClass c = event_class(f.ctx_->type_name);
+    switch (c.category) {
+    case C::Other:
+        out = V::of_str("other");
+        return;
+    case C::File:
+        out = V::of_str("file");
+        return;
+    case C::Net:
+        out = V::of_str("net");
+        return;
+    case C::Ipc:
+        out = V::of_str("IPC");
+        return; // sic: Falco's name for the category
+    case C::Memory:
+        out = V::of_str("memory");
+        return;
+    case C::Process:
+        out = V::of_str("process");
+        return;
+    case C::Signal:
+        out = V::of_str("signal");
+        return;
+    case C::User:
+        out = V::of_str("user");
+        return;
+    default:
+        break;
+    }
+    // I/O events: the kind of the fd they use.
+    FdInfo* d = fd(f);
+    switch (d ? d->type : FdType::Unknown) {
+    case FdType::File:
+    case FdType::Directory:
+        out = V::of_str("file");
+        return;
+    case FdType::Ipv4:
+    case FdType::Ipv6:
+        out = V::of_str("net");
+        return;
+    case FdType::Pipe:
+    case FdType::Unix:
+    case FdType::Event:
+    case FdType::Signalfd:
+    case FdType::Inotify:
+    case FdType::Userfaultfd:
+        out = V::of_str("ipc");
+        return;
+    default:
+        out = V::of_str("unknown");
+        return;
+    }
+}
+
+// evt.count.error.<group>: 1 or 0 for the events of the group (by the fd's kind, or for events
+// without an fd by type and category); no value for other events and those without a result.
+// group: 0 all, 1 file, 2 net, 3 memory, 4 other.
+void I::error_count(F& f, int group, V& out) {
+    const capture::Event* e = ev(f);
+    if (!e || e->hdr.syscall_nr == SAKER_NR_NONE) return;
+    V v = V::of_int(e->hdr.ret < 0);
+    if (group == 0) {
+        out = v;
+        return;
+    }
+    EventClass c = event_class(f.ctx_->type_name);
+    if (group == 3) {
+        if (c.category == EventCategory::Memory) out = v;
+        return;
+    }
+    std::string_view t = f.ctx_->type_name;
+    FdInfo* d = fd(f);
+    bool file = d ? d->type == FdType::File || d->type == FdType::Directory
+                  : t == "open" || t == "creat" || t == "openat" || t == "openat2";
+    bool net = d ? d->type == FdType::Ipv4 || d->type == FdType::Ipv6 || d->type == FdType::Unix
+                 : t == "accept" || t == "accept4" || t == "connect";
+    bool memory = !d && c.category == EventCategory::Memory;
+    if ((group == 1 && file) || (group == 2 && net) || (group == 4 && !file && !net && !memory))
+        out = v;
+}
+
+// evt.rawarg.NAME: the parameter's value as a number, for the numeric ones.
+void I::rawarg(F& f, const R& r, V& out) {
+    const auto* descs = ev(f) ? event_args(f.ctx_->type_name) : nullptr;
+    if (!descs || !r.has_arg) return;
+    for (std::size_t i = 0; i < descs->size(); ++i) {
+        const ArgDesc& d = (*descs)[i];
+        if (d.name != r.key && !(r.index >= 0 && static_cast<std::size_t>(r.index) == i)) continue;
+        if (auto n = raw_number(d, *ev(f))) out = V::of_int(*n);
+        return;
+    }
+}
+
+// fd.cproto and friends: Falco prints the port (name resolution of ports is off by default).
+Value I::proto_of(F& f, const state::SockEnd& end) {
+    return f.keep(std::to_string(end.port));
+}
+
 // ---- the table -------------------------------------------------------------------------------
 // clang-format off
 #define X(body) [](F& f, const R& r, V& out) { (void)f; (void)r; (void)out; body; }
@@ -339,6 +669,9 @@ std::string I::labels_string(const std::map<std::string, std::string>& m) {
 #define FD(expr) X(if (FdInfo* d = I::fd(f)) { out = (expr); })
 #define EV(expr) X(if (const capture::Event* e = I::ev(f)) { out = (expr); })
 #define META(expr) X(if (const auto* m = I::meta(f)) { out = (expr); })
+// Falco's container plugin keeps a record for the host too (id, name "host", everything else
+// empty or false): those fields have a value for host processes, the others none (docs/FIELDS.md).
+#define META_OR_HOST(host, expr) X(if (I::is_host(f)) { out = (host); } else if (const auto* m = I::meta(f)) { out = (expr); })
 
 const std::vector<I::Row>& I::rows() {
     static const std::vector<Row> kRows = {
@@ -349,6 +682,36 @@ const std::vector<I::Row>& I::rows() {
         {.name = "evt.rawtime.s", .fn = EV(V::of_int(static_cast<int64_t>(epoch_ns(f, e->hdr.ts_ns) / 1000000000ull)))},
         {.name = "evt.rawtime.ns", .fn = EV(V::of_int(static_cast<int64_t>(epoch_ns(f, e->hdr.ts_ns) % 1000000000ull)))},
         {.name = "evt.reltime", .fn = EV(V::of_int(static_cast<int64_t>(e->hdr.ts_ns - f.first_ts_)))},
+        {.name = "evt.reltime.s", .fn = EV(V::of_int(static_cast<int64_t>((e->hdr.ts_ns - f.first_ts_) / 1000000000ull)))},
+        {.name = "evt.reltime.ns", .fn = EV(V::of_int(static_cast<int64_t>((e->hdr.ts_ns - f.first_ts_) % 1000000000ull)))},
+        // Falco keeps the time of the previous event; 0 for the first one.
+        {.name = "evt.deltatime", .fn = EV(V::of_int(f.prev_ts_ ? static_cast<int64_t>(e->hdr.ts_ns - f.prev_ts_) : 0))},
+        {.name = "evt.deltatime.s", .fn = EV(V::of_int(f.prev_ts_ ? static_cast<int64_t>((e->hdr.ts_ns - f.prev_ts_) / 1000000000ull) : 0))},
+        {.name = "evt.deltatime.ns", .fn = EV(V::of_int(f.prev_ts_ ? static_cast<int64_t>((e->hdr.ts_ns - f.prev_ts_) % 1000000000ull) : 0))},
+        // libsinsp answers 0 ("0ns") for the latencies of every event since it stopped pairing
+        // enter and exit events; so does saker, which captures exits only.
+        {.name = "evt.latency", .fn = EV(V::of_int(0))},
+        {.name = "evt.latency.s", .fn = EV(V::of_int(0))},
+        {.name = "evt.latency.ns", .fn = EV(V::of_int(0))},
+        {.name = "evt.latency.human", .fn = EV(V::of_str("0ns"))},
+        {.name = "evt.wait_latency", .fn = EV(V::of_int(0))},
+        {.name = "evt.category", .fn = X(category(f, out))},
+        {.name = "evt.info", .fn = X(evt_args(f, r, out))},
+        {.name = "evt.rawarg", .fn = X(rawarg(f, r, out))},
+        {.name = "evt.is_io", .fn = X(if (f.ctx_) out = V::of_int((event_class(f.ctx_->type_name).io & (kEvReadsFd | kEvWritesFd)) != 0))},
+        {.name = "evt.is_io_read", .fn = X(if (f.ctx_) out = V::of_int((event_class(f.ctx_->type_name).io & kEvReadsFd) != 0))},
+        {.name = "evt.is_io_write", .fn = X(if (f.ctx_) out = V::of_int((event_class(f.ctx_->type_name).io & kEvWritesFd) != 0))},
+        {.name = "evt.io_dir", .fn = X(if (!f.ctx_) return; auto io = event_class(f.ctx_->type_name).io; if (io & kEvWritesFd) out = V::of_str("write"); else if (io & kEvReadsFd) out = V::of_str("read"))},
+        {.name = "evt.is_wait", .fn = X(if (f.ctx_) out = V::of_int((event_class(f.ctx_->type_name).io & kEvWaits) != 0))},
+        {.name = "evt.is_syslog", .fn = X(if (!f.ctx_) return; FdInfo* d = I::fd(f); out = V::of_int((event_class(f.ctx_->type_name).io & kEvWritesFd) && d && d->name == "/dev/log"))},
+        {.name = "evt.buflen", .fn = EV(I::fd(f) && event_class(f.ctx_->type_name).is_io_category() && e->hdr.ret >= 0 ? V::of_int(e->hdr.ret) : V{})},
+        {.name = "evt.count", .fn = EV(V::of_int(1))},
+        {.name = "evt.count.exit", .fn = EV(V::of_int(1))}, // saker's events are all exits
+        {.name = "evt.count.error", .fn = X(error_count(f, 0, out))},
+        {.name = "evt.count.error.file", .fn = X(error_count(f, 1, out))},
+        {.name = "evt.count.error.net", .fn = X(error_count(f, 2, out))},
+        {.name = "evt.count.error.memory", .fn = X(error_count(f, 3, out))},
+        {.name = "evt.count.error.other", .fn = X(error_count(f, 4, out))},
         {.name = "evt.time.s", .fn = X(time_string(f, out, "%H:%M:%S", false, false))},
         {.name = "evt.time.iso8601", .fn = X(time_string(f, out, "%Y-%m-%dT%H:%M:%S", true, true))},
         {.name = "evt.datetime", .fn = X(time_string(f, out, "%Y-%m-%d %H:%M:%S", true, false))},
@@ -363,7 +726,7 @@ const std::vector<I::Row>& I::rows() {
         {.name = "evt.cpu", .fn = EV(V::of_int(e->hdr.cpu))},
         {.name = "evt.args", .fn = X(evt_args(f, r, out))},
         {.name = "evt.arg", .fn = X(evt_arg(f, r, out))},
-        {.name = "evt.res", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : e->hdr.ret >= 0 ? V::of_str("SUCCESS") : str(f, errno_name(-e->hdr.ret)))},
+        {.name = "evt.res", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : e->hdr.ret >= 0 ? V::of_str("SUCCESS") : [&] { auto n = errno_name(-e->hdr.ret); return str(f, n.empty() ? std::to_string(e->hdr.ret) : n); }())},
         {.name = "evt.rawres", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : V::of_int(e->hdr.ret))},
         {.name = "evt.failed", .fn = EV(V::of_int(e->hdr.syscall_nr != SAKER_NR_NONE && e->hdr.ret < 0))},
         {.name = "evt.is_open_read", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 3) != 1))},
@@ -403,8 +766,10 @@ const std::vector<I::Row>& I::rows() {
         {.name = "proc.ppid", .fn = PROC(p->ppid ? V::of_int(p->ppid) : V{})},
         {.name = "proc.vpid", .fn = PROC(opt_int(p->vpid))},
         {.name = "proc.pvpid", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a ? opt_int(a->vpid) : V{}; }())},
-        {.name = "proc.name", .fn = PROC(name_of(f, *p))},
-        {.name = "proc.exe", .fn = PROC(exe_of(f, *p))},
+        // A process libsinsp cannot find gets a placeholder named "<NA>" (so
+        // `not proc.name in ("<NA>","N/A")` excludes it); saker answers the same.
+        {.name = "proc.name", .fn = X(if (!f.ctx_) return; Process* p = proc(f); out = p && p->image_known && !p->comm.empty() ? name_of(f, *p) : V::of_str("<NA>"))},
+        {.name = "proc.exe", .fn = X(if (!f.ctx_) return; Process* p = proc(f); out = p && p->image_known ? exe_of(f, *p) : V::of_str("<NA>"))},
         {.name = "proc.exepath", .fn = PROC(exepath_of(f, *p))},
         {.name = "proc.args", .fn = PROC(p->image_known ? f.keep(join_args(*p)) : V{})},
         {.name = "proc.cmdline", .fn = PROC(cmdline_of(f, *p))},
@@ -413,6 +778,17 @@ const std::vector<I::Row>& I::rows() {
         {.name = "proc.cmdlenargs", .fn = PROC([&] { int64_t n = 0; for (auto& a : p->args) n += static_cast<int64_t>(a.size()); return p->image_known ? V::of_int(n) : V{}; }())},
         {.name = "proc.cwd", .fn = PROC(opt_str(f, p->cwd.empty() || p->cwd.ends_with('/') ? p->cwd : p->cwd + "/"))},
         {.name = "proc.env", .fn = X(proc_env(f, r, out))},
+        {.name = "proc.aenv", .fn = X(aenv(f, r, out))},
+        {.name = "proc.aargs", .fn = X(aargs(f, r, out))},
+        // The pid of the eldest ancestor (the process included) whose name ends in "sh".
+        {.name = "proc.loginshellid", .fn = PROC([&] { int64_t id = -1; int n = 0; for (Process* a = p; a && n < 256; a = f.table_.parent(*a), ++n) if (a->image_known && a->comm.size() >= 2 && a->comm.ends_with("sh")) id = a->pid; return id < 0 ? V{} : V::of_int(id); }())},
+        {.name = "proc.fdopencount", .fn = PROC(V::of_int(static_cast<int64_t>(p->fds.size())))},
+        {.name = "proc.fdlimit", .fn = PROC([&] { auto s = proc_file(f, p->pid, "limits"); auto at = s ? s->find("Max open files") : std::string::npos; return at == std::string::npos ? V{} : V::of_int(std::strtoll(s->c_str() + at + 14, nullptr, 10)); }())},
+        {.name = "proc.vmsize", .fn = X(if (auto v = status_value(f, "VmSize")) out = V::of_int(*v))},
+        {.name = "proc.vmrss", .fn = X(if (auto v = status_value(f, "VmRSS")) out = V::of_int(*v))},
+        {.name = "proc.vmswap", .fn = X(if (auto v = status_value(f, "VmSwap")) out = V::of_int(*v))},
+        {.name = "proc.nthreads", .fn = X(if (auto v = status_value(f, "Threads")) out = V::of_int(*v))},
+        {.name = "proc.nchilds", .fn = X(if (auto v = status_value(f, "Threads")) out = V::of_int(*v - 1))},
         {.name = "proc.tty", .fn = PROC(opt_int(p->tty))},
         // proc: ancestry
         {.name = "proc.pname", .fn = PROC([&] { Process* a = f.table_.parent(*p); return a ? name_of(f, *a) : V{}; }())},
@@ -469,18 +845,33 @@ const std::vector<I::Row>& I::rows() {
         {.name = "thread.tid", .fn = EV(V::of_int(e->hdr.tid))},
         {.name = "thread.ismain", .fn = EV(V::of_int(e->hdr.tid == e->hdr.pid))},
         {.name = "thread.vtid", .fn = PROC(p->vpid == p->pid || (ev(f) && ev(f)->hdr.tid == p->pid) ? (p->vpid == p->pid ? V::of_int(ev(f) ? ev(f)->hdr.tid : p->tid) : opt_int(p->vpid)) : V{})},
+        {.name = "thread.pfminor", .fn = X(if (auto v = stat_field(f, 10)) out = V::of_int(static_cast<int64_t>(*v)))},
+        {.name = "thread.pfmajor", .fn = X(if (auto v = stat_field(f, 12)) out = V::of_int(static_cast<int64_t>(*v)))},
+        {.name = "thread.vmsize", .fn = X(if (!ev(f)) return; if (ev(f)->hdr.tid != ev(f)->hdr.pid) out = V::of_int(0); else if (auto v = status_value(f, "VmSize")) out = V::of_int(*v))},
+        {.name = "thread.vmrss", .fn = X(if (!ev(f)) return; if (ev(f)->hdr.tid != ev(f)->hdr.pid) out = V::of_int(0); else if (auto v = status_value(f, "VmRSS")) out = V::of_int(*v))},
+        // Falco sets these on scheduler switch events only and answers 0 on every other
+        // event; saker captures no switch events.
+        {.name = "thread.exectime", .fn = EV(V::of_int(0))},
+        {.name = "thread.totexectime", .fn = EV(V::of_int(0))},
+        {.name = "thread.cgroups", .fn = X(cgroups(f, r, out))},
+        {.name = "thread.cgroup", .fn = X(cgroups(f, r, out))},
         {.name = "thread.cap_effective", .fn = PROC(p->cap_effective ? str(f, caps_string(*p->cap_effective)) : V{})},
         {.name = "thread.cap_permitted", .fn = PROC(p->cap_permitted ? str(f, caps_string(*p->cap_permitted)) : V{})},
         {.name = "thread.cap_inheritable", .fn = PROC(p->cap_inheritable ? str(f, caps_string(*p->cap_inheritable)) : V{})},
         // user and group: Falco's user.uid is the effective uid.
         {.name = "user.uid", .fn = PROC(opt_int(p->euid))},
-        {.name = "user.name", .fn = PROC([&] { auto u = f.users_ && p->euid ? f.users_->user(user_root(*p), *p->euid) : std::nullopt; return u ? f.keep(u->name) : V{}; }())},
-        {.name = "user.homedir", .fn = PROC([&] { auto u = f.users_ && p->euid ? f.users_->user(user_root(*p), *p->euid) : std::nullopt; return u ? f.keep(u->home) : V{}; }())},
-        {.name = "user.shell", .fn = PROC([&] { auto u = f.users_ && p->euid ? f.users_->user(user_root(*p), *p->euid) : std::nullopt; return u ? f.keep(u->shell) : V{}; }())},
+        // Falco's user fields always have a value for a known process: the name, "root" for
+        // uid 0 missing from the passwd file, else the literal "<NA>" (which rules test:
+        // `not user.name in ("<NA>","N/A","")`); likewise home, shell, login name and group.
+        {.name = "user.name", .fn = X(if (!f.ctx_) return; Process* p = proc(f); out = p ? user_text(f, *p, p->euid, [](const state::UserEntry& u) { return u.name; }, "root") : V::of_str("<NA>"))},
+        {.name = "user.homedir", .fn = X(if (!f.ctx_) return; Process* p = proc(f); out = p ? user_text(f, *p, p->euid, [](const state::UserEntry& u) { return u.home; }, "/root") : V::of_str("<NA>"))},
+        {.name = "user.shell", .fn = X(if (!f.ctx_) return; Process* p = proc(f); out = p ? user_text(f, *p, p->euid, [](const state::UserEntry& u) { return u.shell; }, nullptr) : V::of_str("<NA>"))},
         {.name = "user.loginuid", .fn = PROC(p->loginuid ? V::of_int(static_cast<int32_t>(*p->loginuid)) : V{})},
-        {.name = "user.loginname", .fn = PROC([&] { auto u = f.users_ && p->loginuid && *p->loginuid != UINT32_MAX ? f.users_->user(user_root(*p), *p->loginuid) : std::nullopt; return u ? f.keep(u->name) : V{}; }())},
+        {.name = "user.loginname", .fn = X(if (!f.ctx_) return; Process* p = proc(f); out = p ? user_text(f, *p, p->loginuid, [](const state::UserEntry& u) { return u.name; }, "root") : V::of_str("<NA>"))},
         {.name = "group.gid", .fn = PROC(opt_int(p->egid))},
-        {.name = "group.name", .fn = PROC([&] { auto g = f.users_ && p->egid ? f.users_->group(user_root(*p), *p->egid) : std::nullopt; return g ? f.keep(g->name) : V{}; }())},
+        {.name = "group.name", .fn = PROC([&] {
+            auto g = f.users_ && p->egid ? f.users_->group(user_root(*p), *p->egid) : std::nullopt;
+            return g ? f.keep(g->name) : p->egid == 0u ? V::of_str("root") : V::of_str("<NA>"); }())},
         // fd
         {.name = "fd.num", .fn = X(if (f.ctx_ && f.ctx_->has_fd) out = V::of_int(f.ctx_->fd_num))},
         {.name = "fd.type", .fn = FD(d->type == FdType::Unknown ? V{} : V::of_str(state::fd_type_name(d->type)))},
@@ -519,6 +910,12 @@ const std::vector<I::Row>& I::rows() {
         {.name = "fd.dev.minor", .fn = FD(d->dev ? V::of_int(static_cast<int64_t>(d->dev & 0xfffff)) : V{})},
         {.name = "fd.ino", .fn = FD(d->ino ? V::of_int(static_cast<int64_t>(d->ino)) : V{})},
         {.name = "fd.types", .fn = X(fd_types(f, r, out))},
+        {.name = "fd.uid", .fn = EV(f.ctx_->has_fd ? str(f, std::to_string(e->hdr.tid) + std::to_string(f.ctx_->fd_num)) : V{})},
+        {.name = "fd.cproto", .fn = FD(is_ip(*d) && d->is_server ? proto_of(f, client(*d)) : V{})},
+        {.name = "fd.sproto", .fn = FD(is_ip(*d) && d->is_server ? proto_of(f, server(*d)) : V{})},
+        {.name = "fd.lproto", .fn = FD(is_ip(*d) && d->is_server ? proto_of(f, d->local) : V{})},
+        {.name = "fd.rproto", .fn = FD(is_ip(*d) && d->is_server ? proto_of(f, d->remote) : V{})},
+        {.name = "fd.proto", .fn = FD(is_ip(*d) ? f.keep_list({V::of_int(d->local.port), V::of_int(d->remote.port)}) : V{})},
         {.name = "fd.containername", .fn = FD([&] { Process* p = proc(f); if (!p || !p->container || d->name.empty()) return V{}; return f.keep((p->container->is_host() ? std::string("host") : p->container->short_id) + ":" + d->name); }())},
         {.name = "fd.containerdirectory", .fn = FD([&] { Process* p = proc(f); if (!p || !p->container || d->type != FdType::File || !d->name.starts_with('/')) return V{}; return f.keep((p->container->is_host() ? std::string("host") : p->container->short_id) + ":" + d->name.substr(0, std::max<std::size_t>(d->name.rfind('/'), 1))); }())},
         // container (id and type from the cgroup; the rest from the metadata source)
@@ -534,21 +931,21 @@ const std::vector<I::Row>& I::rows() {
             Process* p = proc(f);
             if (p && p->container && p->container->is_host()) out = V::of_str("host");
             else if (const auto* m = meta(f)) out = opt_str(f, m->name))},
-        {.name = "container.image", .fn = META(opt_str(f, m->image))},
-        {.name = "container.image.repository", .fn = META(opt_str(f, m->image_repository))},
-        {.name = "container.image.tag", .fn = META(opt_str(f, m->image_tag))},
-        {.name = "container.image.digest", .fn = META(opt_str(f, m->image_digest))},
-        {.name = "container.privileged", .fn = META(m->privileged ? V::of_int(*m->privileged) : V{})},
-        {.name = "container.labels", .fn = META(m->labels.empty() ? V{} : str(f, labels_string(m->labels)))},
+        {.name = "container.image", .fn = META_OR_HOST(V::of_str(""), opt_str(f, m->image))},
+        {.name = "container.image.repository", .fn = META_OR_HOST(V::of_str(""), opt_str(f, m->image_repository))},
+        {.name = "container.image.tag", .fn = META_OR_HOST(V::of_str(""), opt_str(f, m->image_tag))},
+        {.name = "container.image.digest", .fn = META_OR_HOST(V::of_str(""), opt_str(f, m->image_digest))},
+        {.name = "container.privileged", .fn = META_OR_HOST(V::of_int(0), m->privileged ? V::of_int(*m->privileged) : V{})},
+        {.name = "container.labels", .fn = META_OR_HOST(V::of_str(""), m->labels.empty() ? V{} : str(f, labels_string(m->labels)))},
         {.name = "container.label", .fn = META([&] { auto it = m->labels.find(std::string(r.key)); return it == m->labels.end() ? V{} : f.keep(it->second); }())},
         {.name = "k8s.pod.name", .fn = META(opt_str(f, m->k8s_pod_name))},
         {.name = "k8s.ns.name", .fn = META(opt_str(f, m->k8s_ns_name))},
         {.name = "k8s.container.name", .fn = META(opt_str(f, m->k8s_container_name))},
         {.name = "k8s.pod.uid", .fn = META(opt_str(f, m->k8s_pod_uid))},
         {.name = "k8s.pod.id", .fn = META(opt_str(f, m->k8s_pod_uid))},
-        {.name = "k8s.pod.sandbox_id", .fn = META(opt_str(f, m->k8s_sandbox_id.substr(0, 12)))},
-        {.name = "k8s.pod.full_sandbox_id", .fn = META(opt_str(f, m->k8s_sandbox_id))},
-        {.name = "k8s.pod.labels", .fn = META(m->k8s_pod_labels ? str(f, labels_string(*m->k8s_pod_labels)) : V{})},
+        {.name = "k8s.pod.sandbox_id", .fn = META_OR_HOST(V::of_str(""), opt_str(f, m->k8s_sandbox_id.substr(0, 12)))},
+        {.name = "k8s.pod.full_sandbox_id", .fn = META_OR_HOST(V::of_str(""), opt_str(f, m->k8s_sandbox_id))},
+        {.name = "k8s.pod.labels", .fn = META_OR_HOST(V::of_str(""), m->k8s_pod_labels ? str(f, labels_string(*m->k8s_pod_labels)) : V{})},
         {.name = "k8s.pod.label", .fn = META([&] { if (!m->k8s_pod_labels) return V{}; auto it = m->k8s_pod_labels->find(std::string(r.key)); return it == m->k8s_pod_labels->end() ? V{} : f.keep(it->second); }())},
     };
     return kRows;
@@ -558,6 +955,7 @@ const std::vector<I::Row>& I::rows() {
 #undef FD
 #undef EV
 #undef META
+#undef META_OR_HOST
 // clang-format on
 
 // ---- EventFields -------------------------------------------------------------------------------
@@ -591,6 +989,10 @@ EventFields::EventFields(state::ProcessTable& table, state::UserDb* users,
 void EventFields::set_event(const state::EventContext& ctx) {
     ctx_ = &ctx;
     if (!first_ts_ && ctx.event) first_ts_ = ctx.event->hdr.ts_ns;
+    if (ctx.event) {
+        prev_ts_ = cur_ts_;
+        cur_ts_ = ctx.event->hdr.ts_ns;
+    }
     strings_.clear();
     ips_.clear();
     lists_.clear();

@@ -7,15 +7,19 @@
 //   IPs and lists handed out stay valid until the next set_event() (they live in per-event
 //   scratch storage owned by this object, or in table entries the event does not change).
 // - Extractors are built once, as a table indexed by FieldInfo::id; a row naming a field the
-//   registry does not know is a startup error (std::logic_error from the constructor). A field
-//   without a row answers absent. The hot fields are published through hot_values(), computed
-//   by the same extractors, only those the engine asks for.
+//   registry does not know is a startup error (std::logic_error from the constructor). Every
+//   field the registry marks supported has a row, and no unsupported one does
+//   (tests/fields/field_support_test.cpp). The hot fields are published through hot_values(),
+//   computed by the same extractors, only those the engine asks for.
 // - Unknown is absent, never zero or a stale value: a process or fd the table does not know, an
 //   ancestor past the root or whose pid was reused, a container field before the metadata
 //   source has answered.
-// - Values follow Falco's rendering: evt.res is "SUCCESS" or an errno name, flags render as
-//   `O_RDONLY|O_CLOEXEC`, socket fd names as `cip:cport->sip:sport`, user.loginuid is -1 when
-//   unset, container.id and container.name are "host" for host processes.
+// - Values follow Falco's rendering (docs/FIELDS.md): evt.res is "SUCCESS" or an errno name,
+//   event arguments render by their Falco type (uid -> user name, flags -> names, fd ->
+//   `<4t>name`), socket fd names as `cip:cport->sip:sport`, user.loginuid is -1 when unset;
+//   and Falco's literal "<NA>" where Falco has it (user.name of an unknown uid, proc.name of a
+//   process that cannot be found), "host" / "" / false for the container fields of host
+//   processes, as Falco's container plugin answers.
 #pragma once
 
 #include "runtime/containers/container_metadata.h"
@@ -81,8 +85,9 @@ class EventFields final : public FieldSource {
     std::vector<Extractor> extractors_;
     std::array<Extractor, kHotFieldCount> hot_extractors_{}; // by HotField
     std::array<Value, kHotFieldCount> hot_{};
-    uint64_t boot_to_epoch_ns_ = 0; // CLOCK_REALTIME - CLOCK_BOOTTIME, taken once
-    uint64_t first_ts_ = 0;         // for evt.reltime
+    uint64_t boot_to_epoch_ns_ = 0;     // CLOCK_REALTIME - CLOCK_BOOTTIME, taken once
+    uint64_t first_ts_ = 0;             // for evt.reltime
+    uint64_t prev_ts_ = 0, cur_ts_ = 0; // for evt.deltatime (previous event's time)
     std::string hostname_;
     // Per-event scratch: deques keep addresses stable while more values are added.
     std::deque<std::string> strings_;
@@ -91,12 +96,34 @@ class EventFields final : public FieldSource {
 };
 
 // Renderers shared with tests and output formatting.
-std::string errno_name(int64_t err);           // 2 -> "ENOENT"; unknown -> "E<n>"
+std::string errno_name(int64_t err);           // 2 -> "ENOENT"; a code Falco does not name -> ""
+std::string signal_name(uint64_t sig);         // 9 -> "SIGKILL"; unknown -> ""
 std::string open_flags_string(uint64_t flags); // "O_RDONLY|O_CLOEXEC"
 std::string caps_string(uint64_t caps);        // "CAP_CHOWN CAP_DAC_OVERRIDE ..."
-std::string ptrace_request_string(uint64_t request);
-std::string socket_family_string(uint64_t family); // "AF_INET"
-std::string exe_flags_string(uint64_t flags);      // "EXE_WRITABLE|EXE_UPPER_LAYER"
-std::string chmod_mode_string(uint64_t mode);      // "S_IXOTH|S_IROTH|...|S_ISUID"
+
+// The flag sets event parameters carry, each rendered as libsinsp renders it (bit flags in
+// table order, exact enum values with their aliases, or mode bits).
+enum class FlagSet : uint8_t {
+    Open,
+    Clone,
+    Mount,
+    Umount,
+    Prot,
+    Mmap,
+    Memfd,
+    Prctl,
+    Bpf,
+    Fchownat,
+    Linkat,
+    Unlinkat,
+    Renameat2,
+    FinitModule,
+    IoUringSetup,
+    Exe,
+    Chmod,
+    SockFamily,
+    Ptrace,
+};
+std::string render_flags(FlagSet set, uint64_t value); // "" when no name matches
 
 } // namespace saker::fields
