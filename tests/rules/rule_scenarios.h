@@ -138,7 +138,7 @@ inline std::vector<std::string> rules_agent_args(const std::vector<std::string>&
                    "rule_matching: all\n"
                    "append_output:\n"
                    "  - extra_fields: [evt.time, proc.pid, proc.cmdline, proc.name, "
-                   "container.id, fd.name, fd.sip, fd.sport, evt.type, evt.arg.pid, "
+                   "container.id, fd.name, fd.sip, fd.sport, evt.type, evt.rawarg.pid, "
                    "evt.arg.dev, fs.path.name]\n",
                    f);
         std::fclose(f);

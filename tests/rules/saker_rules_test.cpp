@@ -422,7 +422,7 @@ void attack_suite(bool with_falco) {
              by_pid(la_pid),
              [&](const Alert& a) {
                  return by_pid(self)(a) && field(a, "evt.type") == "ptrace" &&
-                        field(a, "evt.arg.pid") == std::to_string(atk_pid);
+                        field(a, "evt.rawarg.pid") == std::to_string(atk_pid);
              },
              [&](const Alert& a) { CHECK(field(a, "container.id") == "host"); }},
             {"Fileless execution via memfd_create", "Critical",
