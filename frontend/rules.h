@@ -62,8 +62,17 @@ struct Rule {
     SourceLoc loc;
 };
 
+// A rule the loader refused because it names fields saker cannot extract (the error is in the
+// diagnostics too); kept so tools can say which rules do not run and why.
+struct RejectedRule {
+    std::string name;
+    std::vector<std::string> unsupported_fields;
+    SourceLoc loc;
+};
+
 struct Ruleset {
     std::vector<Rule> rules;
+    std::vector<RejectedRule> rejected;
     std::vector<std::string> macro_names; // in definition order
     std::vector<std::string> list_names;
     size_t enabled_count() const;
