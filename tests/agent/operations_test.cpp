@@ -210,7 +210,7 @@ TEST_CASE("a configuration file: file output with priority filter, reopened on S
     REQUIRE(agent.stop() == 0);
 }
 
-TEST_CASE("webhook: a dead receiver loses alerts with a count, never detection; delivery resumes") {
+TEST_CASE("webhook: a dead receiver loses alerts with a count, never detection, and delivery resumes") {
     SAKER_REQUIRE_AGENT();
     Workdir dir;
     dir.write("rules.yaml", marker_rule("Marker A", dir.file("a")));

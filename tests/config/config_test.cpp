@@ -128,7 +128,7 @@ TEST_CASE("every key is read into the Config", "[config]") {
     CHECK_FALSE(c.stdout_output == defaults.stdout_output);
 }
 
-TEST_CASE("no file: the defaults; an empty file: the defaults", "[config]") {
+TEST_CASE("no file: the defaults, an empty file: the defaults", "[config]") {
     auto none = load_config("");
     REQUIRE(none.ok());
     CHECK(none.config == Config{});
@@ -219,7 +219,7 @@ TEST_CASE("-o key[N]=V sets item N of a list, as Falco's indexed form", "[config
     REQUIRE_FALSE(scalar.ok());
 }
 
-TEST_CASE("unknown keys warn with their position; Falco-only keys say so", "[config]") {
+TEST_CASE("unknown keys warn with their position, Falco-only keys say so", "[config]") {
     auto r = load("json_output: true\nwebserver:\n  listen_prot: 1\ngrpc:\n  enabled: true\n"
                   "engine:\n  kind: modern_ebpf\n");
     INFO(r.render());

@@ -520,7 +520,7 @@ TEST_CASE("live: hot values are what the extractors answer, on every event") {
     CHECK(seen->mismatches.empty());
 }
 
-TEST_CASE("live: relative opens resolve against cwd and dirfd; a reused fd shows its new name") {
+TEST_CASE("live: relative opens resolve against cwd and dirfd, a reused fd shows its new name") {
     SAKER_REQUIRE_PROBE();
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / ("saker-rel-" + std::to_string(getpid()));

@@ -58,7 +58,7 @@ TEST_CASE("list items with blanks are quoted unless already quoted") {
     CHECK(cond_of(*l) == "(evt.type = open and proc.name in (\"my app\", \"other app\", plain))");
 }
 
-TEST_CASE("macros see only earlier macros; rules see all") {
+TEST_CASE("macros see only earlier macros, rules see all") {
     auto ok = load(
         {{"a.yaml", "- macro: m1\n  condition: evt.type = open\n"
                     "- macro: m2\n  condition: m1 and proc.name = x\n" +

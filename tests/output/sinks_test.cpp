@@ -159,7 +159,7 @@ bool running_with_arg(const std::string& arg) {
 
 } // namespace
 
-TEST_CASE("program sink: alert lines arrive verbatim on stdin; hostile text runs nothing",
+TEST_CASE("program sink: alert lines arrive verbatim on stdin, hostile text runs nothing",
           "[output]") {
     for (bool keep_alive : {false, true}) {
         DYNAMIC_SECTION("keep_alive " << keep_alive) {
@@ -209,7 +209,7 @@ TEST_CASE("program sink: a program that exits is restarted and never takes the a
     check_accounted(s);
 }
 
-TEST_CASE("a full queue drops and counts; a stuck sink is abandoned at the stop deadline",
+TEST_CASE("a full queue drops and counts, a stuck sink is abandoned at the stop deadline",
           "[output]") {
     auto c = quiet_config();
     c.outputs_queue_capacity = 4;

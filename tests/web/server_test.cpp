@@ -41,7 +41,7 @@ int connect_idle(uint16_t port) {
 
 } // namespace
 
-TEST_CASE("healthz answers 503 until ready, then 200 ok; unknown paths 404") {
+TEST_CASE("healthz answers 503 until ready, then 200 ok, unknown paths 404") {
     metrics::Registry registry;
     web::Server server(ephemeral(), kVersions, &registry);
     std::string error;
@@ -82,7 +82,7 @@ TEST_CASE("the healthz path is configurable") {
     CHECK(client.Get("/metrics")->status == 404); // no registry given
 }
 
-TEST_CASE("metrics serves the registry's page; versions serves JSON") {
+TEST_CASE("metrics serves the registry's page, versions serves JSON") {
     metrics::Registry registry;
     auto& events = registry.counter("saker_events_total", "Events received");
     web::Server server(ephemeral(), kVersions, &registry);
