@@ -84,7 +84,7 @@ TEST_CASE("render: PT_UID / PT_GID are user and group names, <NA> unknown, <NONE
     CHECK(get(s.fields, "evt.arg.rgid") == pw_name(65534));
 }
 
-TEST_CASE("render: PT_FD with its type and transport, AT_FDCWD, errno names; PT_ERRNO") {
+TEST_CASE("render: PT_FD with its type and transport, AT_FDCWD, errno names, PT_ERRNO") {
     Synthetic s;
     state::FdInfo fd;
     fd.type = state::FdType::Ipv4;
