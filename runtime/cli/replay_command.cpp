@@ -96,8 +96,9 @@ int replay_command(int argc, char** argv) {
     }
     const record::CaptureHeader& h = reader.header();
     auto print_alert = [&](const output::Alert& a) {
-        std::string line =
-            ro.json_output ? output::format_json(a, h.hostname) : output::format_text(a);
+        output::LineFormat format;
+        format.json = ro.json_output;
+        std::string line = output::format_line(a, h.hostname, format);
         line += '\n';
         std::fwrite(line.data(), 1, line.size(), stdout);
     };

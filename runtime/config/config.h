@@ -139,7 +139,10 @@ struct Config {
     bool json_output = false;
     bool json_include_output_property = true;
     bool json_include_tags_property = true;
-    bool rule_matching_all = false; // rule_matching: first | all
+    bool json_include_message_property = false;      // "message": output without time, priority
+    bool json_include_output_fields_property = true; // "output_fields"
+    bool time_format_iso_8601 = false; // alert text time as YYYY-MM-DDTHH:MM:SS.ns+hhmm
+    bool rule_matching_all = false;    // rule_matching: first | all
     bool buffered_outputs = false;
     size_t outputs_queue_capacity = 0; // 0: saker's bound, kDefaultQueueCapacity
     // Falco's default: `- suggested_output: true` (container id and name on every alert).

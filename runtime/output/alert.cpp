@@ -79,6 +79,23 @@ std::string clock_text(uint64_t ns) {
     return buf;
 }
 
+std::string format_line(const Alert& a, const std::string& hostname, const LineFormat& f) {
+    return f.json ? format_json(a, hostname, f) : format_text(a, f.time_iso_8601);
+}
+
+std::string iso8601_text(uint64_t ns) {
+    time_t secs = static_cast<time_t>(ns / 1000000000u);
+    struct tm tm {};
+    localtime_r(&secs, &tm);
+    char date[32], zone[8];
+    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::strftime(zone, sizeof zone, "%z", &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s.%09llu%s", date,
+                  static_cast<unsigned long long>(ns % 1000000000u), zone);
+    return buf;
+}
+
 std::string rfc3339(uint64_t ns) {
     time_t secs = static_cast<time_t>(ns / 1000000000u);
     struct tm tm {};
@@ -225,20 +242,37 @@ Alert render_alert(const Rule& rule, const OutputPlan& plan, FieldSource& source
     return a;
 }
 
-std::string format_text(const Alert& a) {
-    return clock_text(a.time_ns) + ": " + priority_name(a.rule->priority) + " " + a.output;
+LineFormat LineFormat::of(const config::Config& c) {
+    return {c.json_output,
+            c.time_format_iso_8601,
+            c.json_include_output_property,
+            c.json_include_tags_property,
+            c.json_include_message_property,
+            c.json_include_output_fields_property};
 }
 
-std::string format_json(const Alert& a, const std::string& hostname, bool include_output,
-                        bool include_tags) {
+std::string format_text(const Alert& a, bool time_iso_8601) {
+    return (time_iso_8601 ? iso8601_text(a.time_ns) : clock_text(a.time_ns)) + ": " +
+           priority_name(a.rule->priority) + " " + a.output;
+}
+
+std::string format_json(const Alert& a, const std::string& hostname, const LineFormat& f) {
     nlohmann::json j;
     j["hostname"] = hostname;
-    if (include_output) j["output"] = format_text(a);
-    j["output_fields"] = a.fields;
+    if (f.include_output) j["output"] = format_text(a, f.time_iso_8601);
+    if (f.include_message) j["message"] = a.output;
+    if (f.include_output_fields) {
+        j["output_fields"] = a.fields;
+        // The text's time field is the one output_fields carries, as in Falco.
+        if (f.time_iso_8601 && a.fields.contains("evt.time")) {
+            j["output_fields"].erase("evt.time");
+            j["output_fields"]["evt.time.iso8601"] = iso8601_text(a.time_ns);
+        }
+    }
     j["priority"] = priority_name(a.rule->priority);
     j["rule"] = a.rule->name;
     j["source"] = a.rule->source;
-    if (include_tags) {
+    if (f.include_tags) {
         std::vector<std::string> tags = a.rule->tags;
         std::sort(tags.begin(), tags.end());
         j["tags"] = tags;

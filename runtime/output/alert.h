@@ -3,7 +3,8 @@
 // Contract:
 // - `render_alert` resolves the rule's output format against the event's fields while they are
 //   valid (inside the event callback) and returns a self-contained Alert.
-// - Text form: `HH:MM:SS.nnnnnnnnn: Priority Output` (local time), one line: control characters
+// - Text form: `HH:MM:SS.nnnnnnnnn: Priority Output` (local time; with time_format_iso_8601
+//   `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+hhmm`), one line: control characters
 //   and invalid UTF-8 in field values are escaped, so a hostile file name cannot forge a line.
 // - JSON form: Falco's keys (`hostname`, `output`, `output_fields`, `priority`, `rule`, `source`,
 //   `tags`, `time` as RFC 3339 UTC with nanoseconds), `output_fields` typed: numbers as numbers,
@@ -57,12 +58,25 @@ struct Alert {
 
 Alert render_alert(const Rule& rule, const OutputPlan& plan, FieldSource& source, uint64_t time_ns);
 
-std::string format_text(const Alert& a);
-std::string format_json(const Alert& a, const std::string& hostname, bool include_output = true,
-                        bool include_tags = true);
+// Falco's switches for turning an alert into a line.
+struct LineFormat {
+    bool json = false;
+    bool time_iso_8601 = false; // time_format_iso_8601: the text time as evt.time.iso8601
+    bool include_output = true; // JSON "output": the text line
+    bool include_tags = true;
+    bool include_message = false;      // JSON "message": the output without time and priority
+    bool include_output_fields = true; // JSON "output_fields"
+    static LineFormat of(const config::Config& c);
+};
+
+std::string format_text(const Alert& a, bool time_iso_8601 = false);
+std::string format_json(const Alert& a, const std::string& hostname, const LineFormat& f = {});
+std::string format_line(const Alert& a, const std::string& hostname, const LineFormat& f);
 
 // "20:40:31.244672790" (local time) for a time in nanoseconds since the epoch.
 std::string clock_text(uint64_t time_ns);
+// "2026-11-27T21:40:31.244672790+0100" (local time, as evt.time.iso8601).
+std::string iso8601_text(uint64_t time_ns);
 // "2026-11-27T20:40:21.213210587Z".
 std::string rfc3339(uint64_t time_ns);
 

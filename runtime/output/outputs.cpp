@@ -13,9 +13,7 @@ std::unique_ptr<Outputs> Outputs::create(const config::Config& c, std::string ho
 
     std::unique_ptr<Outputs> hub(new Outputs);
     hub->hostname_ = std::move(hostname);
-    hub->json_ = c.json_output;
-    hub->include_output_ = c.json_include_output_property;
-    hub->include_tags_ = c.json_include_tags_property;
+    hub->format_ = LineFormat::of(c);
     const size_t capacity =
         c.outputs_queue_capacity ? c.outputs_queue_capacity : config::kDefaultQueueCapacity;
     auto add = [&](std::unique_ptr<Sink> sink) {
@@ -34,7 +32,7 @@ Outputs::~Outputs() {
 }
 
 std::string Outputs::format(const Alert& a) const {
-    return json_ ? format_json(a, hostname_, include_output_, include_tags_) : format_text(a);
+    return format_line(a, hostname_, format_);
 }
 
 void Outputs::push(const Alert& alert) {

@@ -52,7 +52,7 @@ class Outputs {
     Outputs() = default;
     std::vector<std::unique_ptr<SinkWorker>> workers_;
     std::string hostname_;
-    bool json_ = false, include_output_ = true, include_tags_ = true;
+    LineFormat format_;
 };
 
 } // namespace saker::output
