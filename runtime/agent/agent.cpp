@@ -67,7 +67,8 @@ using Clock = std::chrono::steady_clock;
 // What one load of the configuration yields; a reload builds a whole new one or nothing.
 struct Settings {
     config::Config config;
-    std::vector<std::string> watched; // the config file and every rules file
+    std::vector<std::string> watched; // every rules file, then the config files
+    size_t rules_files = 0;
     std::vector<uint32_t> syscalls;
     std::shared_ptr<const CompiledRules> rules;
     std::unique_ptr<output::Outputs> outputs;
@@ -82,6 +83,7 @@ std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string
     }
     if (!loaded.diags.all().empty()) spdlog::warn("{}", loaded.render());
     auto s = std::make_unique<Settings>();
+    const std::vector<std::string> config_files = loaded.files; // the file and its config_files
     s->config = std::move(loaded.config);
     const config::Config& c = s->config;
 
@@ -108,7 +110,8 @@ std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string
     s->outputs = output::Outputs::create(c, hostname, error, stdout_stream);
     if (!s->outputs) return nullptr;
     s->watched = rr.files;
-    if (!req.config_path.empty()) s->watched.push_back(req.config_path);
+    s->rules_files = rr.files.size();
+    s->watched.insert(s->watched.end(), config_files.begin(), config_files.end());
     return s;
 }
 
@@ -242,7 +245,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     dns::resolver().start(); // fd.*ip.name: the rules' names, resolved beside the event loop
     spdlog::info("loaded {} rules ({} enabled) from {} file(s)",
                  settings->rules->rules.rules.size(), settings->rules->rules.enabled_count(),
-                 settings->watched.size() - !req.config_path.empty());
+                 settings->rules_files);
     // A copy: what the process was started with (see warn_restart_only); `settings` itself is
     // replaced by each reload.
     const config::Config boot = settings->config;

@@ -38,6 +38,9 @@ struct Origin {
     bool append = false;         // `key[]=...`: list keys add to, rather than replace, their list
     std::string dir;             // a file's directory, for relative rules_files ("" for overrides)
     std::optional<size_t> index; // with append, `key[N]=...`: set item N (N == size: add it)
+    // A config_files file's merge strategy: `append` adds to lists (scalars still replace);
+    // `add-only` sets only keys no earlier file set.
+    MergeStrategy merge = MergeStrategy::Override;
 };
 
 class Walker;
@@ -178,6 +181,8 @@ std::vector<std::string> paths_of(const YAML::Node& n, const Origin& o) {
 
 // A list key's new items: they replace the list, or with `key[]=` are added to it.
 template <class T> void assign_list(std::vector<T>& list, std::vector<T> items, const Origin& o) {
+    if (o.merge == MergeStrategy::Append && !o.append) // a config_files file: add to the list
+        return void(list.insert(list.end(), items.begin(), items.end()));
     if (o.index && *o.index < list.size() && items.size() == 1)
         list[*o.index] = std::move(items.front());
     else if (o.index && *o.index > list.size())
@@ -253,6 +258,28 @@ std::vector<RuleSelector> rule_selectors_of(const YAML::Node& n) {
     return out;
 }
 
+// `config_files`: paths, or `{path: P, strategy: append|override|add-only}` (default append).
+std::vector<ConfigFile> config_files_of(const YAML::Node& n, const Origin& o) {
+    if (n.IsNull()) return {};
+    std::vector<ConfigFile> out;
+    for (const auto& item : n.IsSequence() ? n : YAML::Node(std::vector<YAML::Node>{n})) {
+        ConfigFile f;
+        if (item.IsMap()) {
+            if (!item["path"]) bad(item, "expected `path:` (and optionally `strategy:`)");
+            f.path = paths_of(item["path"], o).front();
+            if (item["strategy"])
+                f.strategy = choice_of<MergeStrategy>(item["strategy"],
+                                                      {{"append", MergeStrategy::Append},
+                                                       {"override", MergeStrategy::Override},
+                                                       {"add-only", MergeStrategy::AddOnly}});
+        } else {
+            f.path = paths_of(item, o).front();
+        }
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
 // --- The key table. ---------------------------------------------------------------------------
 
 struct Key {
@@ -276,6 +303,8 @@ const Key kKeys[] = {
     {"rules_file", SAKER_SET(assign_list(c.rules_files, paths_of(n, origin_of(w)), origin_of(w))),
      true},
     {"rules", SAKER_SET(assign_list(c.rules, rule_selectors_of(n), origin_of(w))), true},
+    {"config_files",
+     SAKER_SET(assign_list(c.config_files, config_files_of(n, origin_of(w)), origin_of(w))), true},
     {"priority", SAKER_SET(c.priority = priority_of(n))},
     {"json_output", SAKER_SET(c.json_output = bool_of(n))},
     {"json_include_output_property", SAKER_SET(c.json_include_output_property = bool_of(n))},
@@ -402,8 +431,7 @@ const char* const kFalcoOnlyKeys[] = {
     "webserver.ssl_enabled",
     "webserver.ssl_certificate",
     "syscall_event_drops.simulate_drops",
-    // Not yet implemented.
-    "config_files",
+    // Falco's periodic metrics alert (saker serves the numbers on /metrics).
     "metrics.output_rule",
     "metrics.output_file",
     "metrics.rules_counters_enabled",
@@ -456,6 +484,7 @@ bool is_falco_only(std::string_view path) {
 class Walker {
   public:
     Walker(Config& config, Diagnostics& diags) : config_(config), diags_(diags) {}
+    bool in_include = false; // walking a config_files file
 
     // Converts `n`, the value at `path` (named by `key_node`), coming from `origin`.
     void walk(const YAML::Node& n, const std::string& path, const YAML::Node& key_node,
@@ -492,6 +521,7 @@ class Walker {
     Diagnostics& diags_;
     Origin origin_;
     std::set<std::string> warned_; // Falco-only keys already reported
+    std::set<std::string> set_;    // keys some file or override has set (for add-only)
 
     void walk(const YAML::Node& n, const std::string& path, const YAML::Node& key_node) {
         if (const Key* key = find_key(path)) {
@@ -499,8 +529,15 @@ class Walker {
                 error(loc(key_node.Mark()), "'" + path + "' is not a list; `[]` appends to lists");
                 return;
             }
+            if (origin_.merge == MergeStrategy::AddOnly && set_.count(path)) return;
+            if (path == "config_files" && in_include) {
+                warning(key_node, "'config_files' in an included file is ignored (no nesting, "
+                                  "as in Falco)");
+                return;
+            }
             try {
                 key->set(n, config_, *this);
+                set_.insert(path);
             } catch (const BadValue& e) {
                 error(loc(e.mark), "'" + path + "': " + e.message);
             }
@@ -567,7 +604,7 @@ void apply_override(const std::string& text, uint32_t file, Walker& w, Diagnosti
         return;
     }
     std::string key = text.substr(0, eq);
-    Origin origin{file, static_cast<uint32_t>(eq + 1), false, "", {}};
+    Origin origin{file, static_cast<uint32_t>(eq + 1), false, "", {}, MergeStrategy::Override};
     std::string rest; // the path after `[]` or `[N]`, wrapped around the value
     if (size_t br = key.find('['); br != std::string::npos) {
         size_t close = key.find(']', br);
@@ -612,24 +649,37 @@ void apply_override(const std::string& text, uint32_t file, Walker& w, Diagnosti
 
 } // namespace
 
-LoadResult load_config_text(const std::string& name, const std::string& text,
-                            const std::vector<std::string>& overrides) {
-    LoadResult r;
-    Walker walker(r.config, r.diags);
-    if (!name.empty()) {
-        uint32_t file = r.sources.add(name, text);
-        YAML::Node root;
-        try {
-            root = YAML::Load(text);
-            std::string dir =
-                name.find('/') == std::string::npos ? "." : name.substr(0, name.rfind('/'));
-            walker.walk(root, "", root, Origin{file, 0, false, dir.empty() ? "/" : dir, {}});
-        } catch (const YAML::Exception& e) {
-            walker.set_origin(Origin{file, 0, false, "", {}});
-            r.diags.error(walker.loc(e.mark), "invalid YAML: " + e.msg);
-        }
+namespace {
+
+// The whole file; false (errno set) when it is missing, unreadable or a directory.
+bool read_text(const std::string& path, std::string& text) {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    char buf[8192];
+    for (size_t n; f && (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
+        text.append(buf, n);
+    bool ok = f && !std::ferror(f); // a directory fails the read with EISDIR
+    if (f) std::fclose(f);
+    return ok;
+}
+
+void walk_file(LoadResult& r, Walker& walker, const std::string& name, const std::string& text,
+               MergeStrategy merge) {
+    uint32_t file = r.sources.add(name, text);
+    try {
+        YAML::Node root = YAML::Load(text);
+        std::string dir =
+            name.find('/') == std::string::npos ? "." : name.substr(0, name.rfind('/'));
+        walker.walk(root, "", root, Origin{file, 0, false, dir.empty() ? "/" : dir, {}, merge});
+    } catch (const YAML::Exception& e) {
+        walker.set_origin(Origin{file, 0, false, "", {}, merge});
+        r.diags.error(walker.loc(e.mark), "invalid YAML: " + e.msg);
     }
+}
+
+void apply_overrides(LoadResult& r, Walker& walker, const std::vector<std::string>& overrides,
+                     bool config_files) {
     for (const auto& o : overrides) {
+        if (o.starts_with("config_files") != config_files) continue;
         uint32_t file = r.sources.add("-o", o);
         try {
             apply_override(o, file, walker, r.diags);
@@ -637,24 +687,72 @@ LoadResult load_config_text(const std::string& name, const std::string& text,
             r.diags.error({file, 1, 1}, "invalid override: " + e.msg);
         }
     }
+}
+
+// Falco's config_files, in order: a file, or a folder's regular files in name order, each
+// merged with its entry's strategy; a path that does not exist is skipped, as Falco does.
+void include_config_files(LoadResult& r, Walker& walker, const std::string& main) {
+    namespace fs = std::filesystem;
+    const std::vector<ConfigFile> includes = r.config.config_files; // included files add none
+    for (const auto& inc : includes) {
+        std::error_code ec;
+        if (!main.empty() && fs::equivalent(inc.path, main, ec)) {
+            r.diags.error({}, "config_files includes the main configuration file '" + main + "'");
+            continue;
+        }
+        std::vector<std::string> files;
+        if (fs::is_directory(inc.path, ec)) {
+            for (fs::directory_iterator it(inc.path, ec), end; !ec && it != end; it.increment(ec))
+                if (std::error_code fe; it->is_regular_file(fe)) files.push_back(it->path());
+            std::sort(files.begin(), files.end());
+        } else if (fs::exists(inc.path, ec)) {
+            files.push_back(inc.path);
+        }
+        for (const auto& f : files) {
+            std::string text;
+            if (!read_text(f, text)) {
+                r.diags.error({}, "cannot read configuration file '" + f +
+                                      "' (config_files): " + std::strerror(errno));
+                continue;
+            }
+            walker.in_include = true;
+            walk_file(r, walker, f, text, inc.strategy);
+            walker.in_include = false;
+            r.files.push_back(f);
+        }
+    }
+}
+
+LoadResult load(const std::string& name, const std::string& text,
+                const std::vector<std::string>& overrides, bool follow_config_files) {
+    LoadResult r;
+    Walker walker(r.config, r.diags);
+    if (!name.empty()) {
+        walk_file(r, walker, name, text, MergeStrategy::Override);
+        r.files.push_back(name);
+    }
+    // As Falco: `-o config_files...` first, then the included files, then the other `-o`.
+    apply_overrides(r, walker, overrides, true);
+    if (follow_config_files) include_config_files(r, walker, name);
+    apply_overrides(r, walker, overrides, false);
     return r;
 }
 
+} // namespace
+
+LoadResult load_config_text(const std::string& name, const std::string& text,
+                            const std::vector<std::string>& overrides) {
+    return load(name, text, overrides, false);
+}
+
 LoadResult load_config(const std::string& path, const std::vector<std::string>& overrides) {
-    if (path.empty()) return load_config_text("", "", overrides);
     std::string text;
-    FILE* f = std::fopen(path.c_str(), "rb");
-    char buf[8192];
-    for (size_t n; f && (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
-        text.append(buf, n);
-    if (!f || std::ferror(f)) { // missing, unreadable, or a directory (EISDIR on read)
+    if (!path.empty() && !read_text(path, text)) {
         LoadResult r;
         r.diags.error({}, "cannot read configuration file '" + path + "': " + std::strerror(errno));
-        if (f) std::fclose(f);
         return r;
     }
-    std::fclose(f);
-    return load_config_text(path, text, overrides);
+    return load(path, text, overrides, true);
 }
 
 std::vector<std::string> expand_rules_files(const std::vector<std::string>& entries) {

@@ -130,11 +130,28 @@ struct Metrics {
 
 enum class EngineKind : uint8_t { Jit, Interp };
 
+// How a `config_files` file merges into what the files before it set (Falco's strategies).
+enum class MergeStrategy : uint8_t {
+    Append,   // lists are added to, other keys replaced
+    Override, // every key it sets is replaced
+    AddOnly,  // only keys no earlier file set
+};
+
+struct ConfigFile {
+    std::string path; // a file, or a folder: its regular files in name order
+    MergeStrategy strategy = MergeStrategy::Append;
+    bool operator==(const ConfigFile&) const = default;
+};
+
 struct Config {
     // Empty: the build's default rules (SAKER_DEFAULT_RULES). Relative paths in a file are
     // relative to that file's directory.
     std::vector<std::string> rules_files;
     std::vector<RuleSelector> rules;
+    // Falco's config_files (its default: /etc/falco/config.d): loaded after the main file, in
+    // order, each merged with its strategy; a path that does not exist is skipped. Relative
+    // paths are relative to the main file's directory.
+    std::vector<ConfigFile> config_files;
     Priority priority = Priority::Debug; // the least severe rule priority to load
     bool json_output = false;
     bool json_include_output_property = true;
@@ -192,7 +209,8 @@ constexpr size_t kDefaultQueueCapacity = 10000;
 
 struct LoadResult {
     Config config;
-    SourceManager sources; // the file and override texts, for rendering diagnostics
+    std::vector<std::string> files; // the main file, then each config_files file loaded
+    SourceManager sources;          // the file and override texts, for rendering diagnostics
     Diagnostics diags;
     bool ok() const { return !diags.has_errors(); }
     // Every diagnostic as `file:line:col: error|warning: message`, source line and caret.
@@ -200,8 +218,11 @@ struct LoadResult {
 };
 
 // `path` empty: defaults plus overrides. A missing or unreadable file is an error naming it.
+// As Falco: the file, then `-o config_files...`, then the config_files files (each with its
+// merge strategy), then the other overrides.
 LoadResult load_config(const std::string& path, const std::vector<std::string>& overrides = {});
-// The same on text already read (tests, fuzzing); `name` labels diagnostics.
+// The same on text already read (tests, fuzzing); `name` labels diagnostics. It reads no
+// other file: config_files are not followed.
 LoadResult load_config_text(const std::string& name, const std::string& text,
                             const std::vector<std::string>& overrides = {});
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 using namespace saker;
 using namespace saker::config;
@@ -359,4 +360,49 @@ TEST_CASE("a rules_files directory stands for its files in alphabetical order", 
                                             (dir / "rules.d" / "b.yaml").string(),
                                             (dir / "rules.d" / "c.yml").string(), "/last.yaml"});
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("config_files merge after the main file, in order, with Falco's strategies", "[config]") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("saker-config-files-" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "config.d");
+    auto put = [](const fs::path& p, const std::string& text) { std::ofstream(p) << text; };
+    put(dir / "main.yaml", "config_files:\n  - config.d\n  - path: extra.yaml\n"
+                           "    strategy: add-only\n  - path: override.yaml\n"
+                           "    strategy: override\n  - /nonexistent/skipped.yaml\n"
+                           "rules_files: [/a.yaml]\npriority: warning\njson_output: false\n");
+    // config.d, in name order, with the default `append`: lists grow, scalars are replaced.
+    put(dir / "config.d" / "20-b.yaml", "rules_files: [/c.yaml]\njson_output: true\n");
+    put(dir / "config.d" / "10-a.yaml", "rules_files: [/b.yaml]\npriority: error\n");
+    // add-only: only keys nobody set before.
+    put(dir / "extra.yaml", "priority: debug\nbuffered_outputs: true\n");
+    // override: lists are replaced.
+    put(dir / "override.yaml", "base_syscalls:\n  custom_set: [setsid]\n"
+                               "config_files: [/ignored.yaml]\n");
+    auto r = load_config((dir / "main.yaml").string(), {"json_output=false"});
+    INFO(r.render());
+    REQUIRE(r.ok());
+    CHECK(r.config.rules_files == std::vector<std::string>{"/a.yaml", "/b.yaml", "/c.yaml"});
+    CHECK(r.config.priority == Priority::Error); // 10-a replaced it; extra could not
+    CHECK(r.config.buffered_outputs);            // a key no one set: added
+    CHECK_FALSE(r.config.json_output);           // -o comes after every file
+    CHECK(r.config.base_syscalls_custom_set == std::vector<std::string>{"setsid"});
+    CHECK(r.files == std::vector<std::string>{
+                         (dir / "main.yaml").string(), (dir / "config.d" / "10-a.yaml").string(),
+                         (dir / "config.d" / "20-b.yaml").string(), (dir / "extra.yaml").string(),
+                         (dir / "override.yaml").string()});
+    CHECK(r.render().find("'config_files' in an included file is ignored") != std::string::npos);
+    // A file that includes itself is an error; an included file with bad values is one too,
+    // at its own file:line:col.
+    put(dir / "self.yaml", "config_files: [self.yaml]\n");
+    CHECK_FALSE(load_config((dir / "self.yaml").string()).ok());
+    put(dir / "config.d" / "30-bad.yaml", "\njson_output: maybe\n");
+    auto bad = load_config((dir / "main.yaml").string());
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.render().find("30-bad.yaml:2:14: error: 'json_output'") != std::string::npos);
+    // `-o config_files=...` adds files too, before they are read.
+    auto o = load_config("", {"config_files=" + (dir / "extra.yaml").string()});
+    CHECK(o.config.buffered_outputs);
+    fs::remove_all(dir);
 }
