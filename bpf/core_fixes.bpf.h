@@ -43,4 +43,39 @@ static __always_inline __u64 saker_group_dead(struct task_struct* t) {
     return BPF_CORE_READ(t, signal, live.counter) == 0;
 }
 
+/* v6.6 "fs: add ctime accessors" renamed inode::i_ctime to __i_ctime, v6.7 did the same to
+ * i_mtime, and v6.11 "fs: split inode timestamps" replaced the timespec64s by _sec/_nsec
+ * pairs; since v6.13 (multigrain timestamps) bit 31 of i_ctime_nsec flags a queried ctime
+ * and is not part of the value. Each returns ns since the epoch. */
+#define SAKER_CTIME_QUERIED 0x80000000u
+struct inode___pre611 {
+    struct timespec64 __i_ctime;
+    struct timespec64 __i_mtime;
+} __attribute__((preserve_access_index));
+struct inode___pre66 {
+    struct timespec64 i_ctime;
+    struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 saker_ts_ns(struct timespec64 ts) {
+    return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static __always_inline __u64 saker_inode_ctime(struct inode* ino) {
+    if (bpf_core_field_exists(ino->i_ctime_sec))
+        return BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull +
+               (BPF_CORE_READ(ino, i_ctime_nsec) & ~SAKER_CTIME_QUERIED);
+    struct inode___pre611* o = (void*)ino;
+    if (bpf_core_field_exists(o->__i_ctime)) return saker_ts_ns(BPF_CORE_READ(o, __i_ctime));
+    return saker_ts_ns(BPF_CORE_READ((struct inode___pre66*)ino, i_ctime));
+}
+
+static __always_inline __u64 saker_inode_mtime(struct inode* ino) {
+    if (bpf_core_field_exists(ino->i_mtime_sec))
+        return BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_mtime_nsec);
+    struct inode___pre611* o = (void*)ino;
+    if (bpf_core_field_exists(o->__i_mtime)) return saker_ts_ns(BPF_CORE_READ(o, __i_mtime));
+    return saker_ts_ns(BPF_CORE_READ((struct inode___pre66*)ino, i_mtime));
+}
+
 #endif

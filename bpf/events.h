@@ -47,9 +47,10 @@ typedef int64_t saker_s64;
     X(GENERIC, "generic", "a0,a1,a2,a3,a4,a5")                                                     \
     X(EXECVE, "execve",                                                                            \
       "filename,argv,exe,cwd,tty,loginuid,uid,gid,euid,egid,cap_inheritable,cap_permitted,"        \
-      "cap_effective,exe_ino,exe_dev,exe_flags,cgroup,comm")                                       \
+      "cap_effective,exe_ino,exe_dev,exe_flags,cgroup,comm,vtid,vpid,pgid,vpgid,sid,exe_ctime,"    \
+      "exe_mtime,env")                                                                             \
     X(CLONE, "clone", "flags")                                                                     \
-    X(PROC_FORK, "proc_fork", "child_tid,child_pid")                                               \
+    X(PROC_FORK, "proc_fork", "child_tid,child_pid,vtid,vpid,pgid,vpgid,sid")                      \
     X(PROC_EXIT, "proc_exit", "exit_code,group_dead")                                              \
     X(OPEN, "open", "dirfd,path,flags,mode,dev,ino")                                               \
     X(FD, "fd", "fd")                                                                              \
@@ -58,7 +59,7 @@ typedef int64_t saker_s64;
     X(SOCKADDR_OP, "sockaddr_op", "fd,addr,tuple")                                                 \
     X(LISTEN, "listen", "fd,backlog")                                                              \
     X(ACCEPT, "accept", "fd,flags,tuple")                                                          \
-    X(SOCKIO, "sockio", "fd,size,addr,tuple")                                                      \
+    X(SOCKIO, "sockio", "fd,size,addr,tuple,data")                                                 \
     X(PATH, "path", "dirfd,path,arg")                                                              \
     X(PATH2, "path2", "olddirfd,oldpath,newdirfd,newpath,flags")                                   \
     X(CHMOD, "chmod", "fd,path,mode,flags")                                                        \
@@ -77,7 +78,8 @@ typedef int64_t saker_s64;
     X(SETNS, "setns", "fd,nstype")                                                                 \
     X(PIPE, "pipe", "fd0,fd1,flags")                                                               \
     X(KILL, "kill", "tgid,tid,sig")                                                                \
-    X(IO_URING, "io_uring_setup", "entries,flags")
+    X(IO_URING, "io_uring_setup", "entries,flags")                                                 \
+    X(IO, "io", "fd,size,data")
 
 enum saker_event_type {
 #define SAKER_X_ENUM(e, name, params) SAKER_EVT_##e,
@@ -86,8 +88,8 @@ enum saker_event_type {
         SAKER_EVT_MAX
 };
 
-/* The largest layout above has 18 params; the decoder rejects more. */
-#define SAKER_MAX_PARAMS 24
+/* The largest layout above has 26 params; the decoder rejects more. */
+#define SAKER_MAX_PARAMS 32
 
 /* Fixed header of every record. Field order keeps natural alignment. */
 struct saker_event_hdr {
@@ -115,6 +117,7 @@ enum saker_param_type {
     SAKER_PT_STRLIST = 3,  /* NUL-terminated strings back to back (argv) */
     SAKER_PT_SOCKADDR = 4, /* struct saker_sockaddr */
     SAKER_PT_TUPLE = 5,    /* struct saker_tuple */
+    SAKER_PT_BYTES = 6,    /* raw bytes (an I/O buffer's first bytes) */
     SAKER_PT_MAX
 };
 
@@ -183,10 +186,21 @@ struct saker_class_drops {
     saker_u64 n[SAKER_DROP_CLASSES];
 };
 
+/* Payload map: BPF_MAP_TYPE_ARRAY, key = syscall nr (u32), value = u32 snaplen: how many
+ * bytes of the I/O buffer the handler copies into the record's `data` param (0 = none, and
+ * the param is left out). User space sets it only for the syscalls a loaded rule reads
+ * evt.buffer / evt.arg.data on, so other rulesets pay nothing. Capped at SAKER_MAX_SNAPLEN. */
+#define SAKER_MAX_SNAPLEN 4096
+
+/* Pid-namespace ids (EXECVE, PROC_FORK): vtid/vpid as the task's own pid namespace numbers
+ * it, pgid/sid as the host (initial namespace) sees the process group and session, vpgid the
+ * group as the task's namespace sees it (0 when the group leader is outside it). */
+
 /* Probe limits (also what the decoder is tested against). */
 #define SAKER_MAX_STR 4096     /* one path or string param */
 #define SAKER_MAX_ARGV 4096    /* argv bytes in total */
 #define SAKER_MAX_ARGS 32      /* argv entries */
+#define SAKER_MAX_ENV 4096     /* environment bytes at exec (Falco's SCAP_MAX_ENV_SIZE) */
 #define SAKER_MAX_RECORD 16384 /* a record never exceeds this */
 
 #if defined(__cplusplus)

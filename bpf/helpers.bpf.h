@@ -543,6 +543,80 @@ static __always_inline void put_ubytes(struct saker_scratch* s, __u8 type, const
  * mode), and the per-syscall fexit programs of probe.bpf.c, which inline it
  * (fexit mode). Both see the same arguments: fexit on __x64_sys_X(regs) has
  * (regs, ret) in its context, exactly as tp_btf/sys_exit. */
+/* ---- pid namespaces ------------------------------------------------------------ */
+
+#define SAKER_PIDNS_LEVEL_MASK 31 /* MAX_PID_NS_LEVEL is 32 */
+
+/* The number pid `p` has in namespace `ns` at `level`; 0 when it has none there (as
+ * pid_nr_ns() answers for a pid outside the namespace). */
+static __always_inline __u32 pid_nr_in(struct pid* p, __u32 level, void* ns) {
+    struct upid up = {};
+
+    if (!p || level > BPF_CORE_READ(p, level)) return 0;
+    bpf_probe_read_kernel(&up, sizeof(up), &p->numbers[level & SAKER_PIDNS_LEVEL_MASK]);
+    return (void*)up.ns == ns ? up.nr : 0;
+}
+
+/* vtid, vpid, pgid, vpgid, sid of task t (events.h: pid-namespace ids): five U64 params. */
+static __always_inline void put_task_ids(struct saker_scratch* s, struct task_struct* t) {
+    struct pid* tp = BPF_CORE_READ(t, thread_pid);
+    __u32 level = BPF_CORE_READ(tp, level) & SAKER_PIDNS_LEVEL_MASK;
+    struct upid me = {};
+    struct pid* pgrp = BPF_CORE_READ(t, signal, pids[PIDTYPE_PGID]);
+
+    bpf_probe_read_kernel(&me, sizeof(me), &tp->numbers[level]);
+    put_u64(s, me.nr);
+    put_u64(s, pid_nr_in(BPF_CORE_READ(t, group_leader, thread_pid), level, me.ns));
+    put_u64(s, BPF_CORE_READ(pgrp, numbers[0].nr));
+    put_u64(s, pid_nr_in(pgrp, level, me.ns));
+    put_u64(s, BPF_CORE_READ(t, signal, pids[PIDTYPE_SID], numbers[0].nr));
+}
+
+/* ---- I/O payloads -------------------------------------------------------------- */
+
+/* How many buffer bytes syscall nr's record carries: the payload map's snaplen, at most
+ * `ret` (what the syscall moved); 0 = leave the data param out. */
+static __always_inline __u32 payload_len(__u32 nr, long ret) {
+    __u32* snap = bpf_map_lookup_elem(&payload_syscalls, &nr);
+
+    if (!snap || !*snap || ret <= 0) return 0;
+    return (__u64)ret < *snap ? (__u32)ret : *snap;
+}
+
+/* len bytes of a user buffer as a BYTES param (nothing when len is 0). */
+static __always_inline void put_payload(struct saker_scratch* s, const void* buf, __u32 len) {
+    if (len) put_ubytes(s, SAKER_PT_BYTES, buf, len, SAKER_MAX_SNAPLEN);
+}
+
+/* len bytes gathered from an iovec array (readv/writev, msg_iov) as one BYTES param. */
+#define SAKER_MAX_IOV 8
+static __always_inline void put_payload_iov(struct saker_scratch* s, const struct iovec* iov,
+                                            __u64 iovcnt, __u32 len) {
+    __u32 off = s->off & REC_MASK;
+    __u32 room = param_room(s, SAKER_MAX_SNAPLEN);
+    __u32 total = 0;
+    __u8 flags = 0;
+
+    if (!len) return;
+    if (len > room) len = room, flags |= SAKER_PF_TRUNCATED;
+    for (int i = 0; i < SAKER_MAX_IOV; i++) {
+        struct iovec v = {};
+        if (i >= iovcnt || total >= len) break;
+        if (bpf_probe_read_user(&v, sizeof(v), &iov[i])) {
+            flags |= SAKER_PF_FAULT;
+            break;
+        }
+        __u32 n = v.iov_len < len - total ? v.iov_len : len - total;
+        n &= VAR_MASK;
+        if (n && bpf_probe_read_user(&s->buf[(off + PHDR + total) & REC_MASK], n, v.iov_base)) {
+            flags |= SAKER_PF_FAULT;
+            break;
+        }
+        total += n;
+    }
+    param_commit(s, off, total & VAR_MASK, SAKER_PT_BYTES, flags);
+}
+
 #define SAKER_EXIT_HANDLER(name)                                                                   \
     static __always_inline int name##_body(void* ctx, struct pt_regs* regs, long ret);             \
     SEC("tp_btf/sys_exit") int BPF_PROG(name, struct pt_regs* regs, long ret) {                    \

@@ -87,6 +87,15 @@ struct {
     __type(value, __u8);
 } interesting_syscalls SEC(".maps");
 
+/* syscall nr -> snaplen of its I/O buffer (events.h: payload-map layout). Looked up only by
+ * the I/O handlers, never by the dispatcher. */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, SAKER_SYSCALL_TABLE_SIZE);
+    __type(key, __u32);
+    __type(value, __u32);
+} payload_syscalls SEC(".maps");
+
 /* syscall nr -> exit handler program; filled by user space after load. A miss
  * falls back to a GENERIC record in the dispatcher. */
 struct {

@@ -84,7 +84,11 @@
     X(mmap, mmap, h_mmap)                                                                          \
     X(mprotect, mprotect, h_mmap)                                                                  \
     X(pipe, pipe, h_pipe)                                                                          \
-    X(pipe2, pipe2, h_pipe)
+    X(pipe2, pipe2, h_pipe)                                                                        \
+    X(read, read, h_io)                                                                            \
+    X(write, write, h_io)                                                                          \
+    X(setsid, setsid, h_pgrp)                                                                      \
+    X(setpgid, setpgid, h_pgrp)
 
 /* fork and vfork: SYSCALL_DEFINE0 wrappers that vmlinux BTF does not describe,
  * so no fexit program can target them; in fexit mode one program on
@@ -94,8 +98,6 @@
     X(vfork, vfork, h_clone)
 
 /* Named syscalls without a handler: reported as GENERIC records. */
-#define SAKER_GENERIC_SYSCALLS(X)                                                                  \
-    X(read, read)                                                                                  \
-    X(write, write)
+#define SAKER_GENERIC_SYSCALLS(X)
 
 #endif

@@ -50,6 +50,8 @@
     X(lchown, 94)                                                                                  \
     X(ptrace, 101)                                                                                 \
     X(setuid, 105)                                                                                 \
+    X(setpgid, 109)                                                                                \
+    X(setsid, 112)                                                                                 \
     X(setgid, 106)                                                                                 \
     X(setreuid, 113)                                                                               \
     X(setregid, 114)                                                                               \

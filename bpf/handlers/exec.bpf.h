@@ -90,6 +90,16 @@ static __always_inline void put_mm_args(struct saker_scratch* s, struct task_str
                SAKER_MAX_ARGV);
 }
 
+/* The new image's environment, between mm->env_start and mm->env_end, bounded as Falco
+ * bounds it (SAKER_MAX_ENV). */
+static __always_inline void put_mm_env(struct saker_scratch* s, struct task_struct* p) {
+    struct mm_struct* mm = BPF_CORE_READ(p, mm);
+    unsigned long start = BPF_CORE_READ(mm, env_start), end = BPF_CORE_READ(mm, env_end);
+
+    put_ubytes(s, SAKER_PT_STRLIST, (const void*)start, end > start ? end - start : 0,
+               SAKER_MAX_ENV);
+}
+
 /* execve or execveat: the syscall this exec happens inside. */
 static __always_inline __u32 exec_syscall_nr(struct task_struct* p) {
     struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(p);
@@ -117,6 +127,10 @@ int BPF_PROG(saker_sched_exec, struct task_struct* p, pid_t old_pid, struct linu
     put_u64(s, exe_flags(exe, cred));
     put_kernfs_path(s, BPF_CORE_READ(p, cgroups, dfl_cgrp, kn));
     put_str(s, p->comm, 0);
+    put_task_ids(s, p);
+    put_u64(s, saker_inode_ctime(BPF_CORE_READ(exe, f_inode)));
+    put_u64(s, saker_inode_mtime(BPF_CORE_READ(exe, f_inode)));
+    put_mm_env(s, p); /* last: what the record has no room for is the environment's tail */
     ev_submit(s);
     return 0;
 }

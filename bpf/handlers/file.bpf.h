@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* open/openat/openat2/creat, close, fchdir and the dup family. */
+/* open/openat/openat2/creat, read/write, close, fchdir and the dup family. */
 #ifndef SAKER_BPF_HANDLERS_FILE_BPF_H
 #define SAKER_BPF_HANDLERS_FILE_BPF_H
 
@@ -40,6 +40,19 @@ SAKER_EXIT_HANDLER(h_open) {
     struct file* f = ret >= 0 ? fd_file(ret) : NULL;
     put_u64(s, f ? encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev)) : 0);
     put_u64(s, f ? BPF_CORE_READ(f, f_inode, i_ino) : 0);
+    ev_submit(s);
+    return 0;
+}
+
+/* read(fd, buf, size) and write(fd, buf, size): the fd, the size asked and,
+ * when the payload map asks for it, the buffer's first bytes. */
+SAKER_EXIT_HANDLER(h_io) {
+    struct saker_scratch* s = handler_begin(SAKER_EVT_IO);
+
+    if (!s) return 0;
+    put_u64(s, (__s64)(int)sys_arg(regs, 0));
+    put_u64(s, sys_arg(regs, 2));
+    put_payload(s, (const void*)sys_arg(regs, 1), payload_len(ev_nr(s), ret));
     ev_submit(s);
     return 0;
 }

@@ -53,25 +53,20 @@ SAKER_EXIT_HANDLER(h_accept) {
     return 0;
 }
 
-/* msghdr prefix: msg_name, msg_namelen. */
-struct saker_umsghdr {
-    void* name;
-    __u32 namelen;
-};
-
 /* SOCKIO layout: fd, size asked, addr (sendto dest / recvfrom source /
- * msg_name), tuple. recvfrom's addrlen is an in/out pointer read after the
- * kernel filled it. */
+ * msg_name), tuple, and the buffer's first bytes when the payload map asks for
+ * them. recvfrom's addrlen is an in/out pointer read after the kernel filled it. */
 SAKER_EXIT_HANDLER(h_sockio) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_SOCKIO);
     long fd = (int)sys_arg(regs, 0);
     __u64 size = sys_arg(regs, 2);
     const void* addr = NULL;
-    __u32 alen = 0;
-    struct saker_umsghdr mh = {};
+    __u32 alen = 0, nr, snap;
+    struct user_msghdr mh = {};
 
     if (!s) return 0;
-    switch (ev_nr(s)) {
+    nr = ev_nr(s);
+    switch (nr) {
     case SAKER_NR_sendto:
         addr = (void*)sys_arg(regs, 4), alen = sys_arg(regs, 5);
         break;
@@ -81,13 +76,18 @@ SAKER_EXIT_HANDLER(h_sockio) {
         break;
     default: /* sendmsg, recvmsg */
         bpf_probe_read_user(&mh, sizeof(mh), (void*)sys_arg(regs, 1));
-        addr = mh.name, alen = mh.namelen, size = 0;
+        addr = mh.msg_name, alen = mh.msg_namelen, size = 0;
         break;
     }
     put_u64(s, fd);
     put_u64(s, size);
     put_user_sockaddr(s, addr, alen);
     put_fd_tuple(s, fd);
+    snap = payload_len(nr, ret);
+    if (nr == SAKER_NR_sendto || nr == SAKER_NR_recvfrom)
+        put_payload(s, (const void*)sys_arg(regs, 1), snap);
+    else
+        put_payload_iov(s, mh.msg_iov, mh.msg_iovlen, snap);
     ev_submit(s);
     return 0;
 }

@@ -37,7 +37,19 @@ SAKER_EXIT_HANDLER(h_clone) {
     return 0;
 }
 
-/* Runs in the parent; always on, whatever the interest map says. */
+/* setsid() and setpgid(pid, pgid): the two args as a GENERIC record (user space applies them
+ * to the process table; Falco tracks setsid the same way). */
+SAKER_EXIT_HANDLER(h_pgrp) {
+    struct saker_scratch* s = handler_begin(SAKER_EVT_GENERIC);
+
+    if (!s) return 0;
+    put_u64(s, sys_arg(regs, 0));
+    put_u64(s, sys_arg(regs, 1));
+    ev_submit(s);
+    return 0;
+}
+
+/* Runs in the parent; always on, whatever the interest map says. Reports the child's ids. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(saker_sched_fork, struct task_struct* parent, struct task_struct* child) {
     struct saker_scratch* s = scratch_get();
@@ -46,6 +58,9 @@ int BPF_PROG(saker_sched_fork, struct task_struct* parent, struct task_struct* c
     ev_begin(s, SAKER_EVT_PROC_FORK, SAKER_NR_NONE, 0);
     put_u64(s, BPF_CORE_READ(child, pid));
     put_u64(s, BPF_CORE_READ(child, tgid));
+    /* From the kernel, not inherited in user space: a child of unshare(CLONE_NEWPID) or of
+     * setns() into a pid namespace is numbered in the new one (vpid 1 for its first). */
+    put_task_ids(s, child);
     ev_submit(s);
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "runtime/agent/agent.h"
 
+#include "bpf/syscalls_x86_64.h"
+
 #include "runtime/agent/agent_metrics.h"
 #include "runtime/agent/drop_actions.h"
 #include "runtime/agent/file_watch.h"
@@ -31,6 +33,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <memory>
 #include <set>
@@ -62,6 +65,47 @@ std::vector<uint32_t> syscalls_for(const Ruleset& rules, const std::vector<std::
 
 namespace {
 
+bool reads_buffer(std::string_view field, std::string_view arg) {
+    return field == "evt.buffer" ||
+           ((field == "evt.arg" || field == "evt.rawarg") && arg == "data");
+}
+
+bool rule_reads_buffer(const Rule& r) {
+    for (const auto& t : r.output_tokens)
+        if (t.is_field && reads_buffer(t.field, t.arg)) return true;
+    bool found = false;
+    std::function<void(const ast::Operand&)> operand = [&](const ast::Operand& o) {
+        if (o.kind == ast::Operand::Kind::Field && reads_buffer(o.field, o.arg)) found = true;
+        for (const auto& a : o.args)
+            operand(a);
+        for (const auto& i : o.items)
+            operand(i);
+    };
+    if (r.condition)
+        ast::for_each_node(*r.condition, [&](const ast::Expr& e) {
+            if (e.kind == ast::Expr::Kind::Compare) operand(e.lhs), operand(e.rhs);
+        });
+    return found;
+}
+
+} // namespace
+
+std::vector<uint32_t> payload_syscalls_for(const Ruleset& rules) {
+    static constexpr uint32_t kIo[] = {SAKER_NR_read,     SAKER_NR_write,   SAKER_NR_sendto,
+                                       SAKER_NR_recvfrom, SAKER_NR_sendmsg, SAKER_NR_recvmsg};
+    std::set<uint32_t> nrs;
+    for (const auto& r : rules.rules) {
+        if (!r.enabled || !rule_reads_buffer(r)) continue;
+        for (uint32_t nr : kIo)
+            if (r.evttypes.all || std::count(r.evttypes.names.begin(), r.evttypes.names.end(),
+                                             capture::syscall_name(nr)))
+                nrs.insert(nr);
+    }
+    return {nrs.begin(), nrs.end()};
+}
+
+namespace {
+
 using Clock = std::chrono::steady_clock;
 
 // What one load of the configuration yields; a reload builds a whole new one or nothing.
@@ -70,6 +114,7 @@ struct Settings {
     std::vector<std::string> watched; // every rules file, then the config files
     size_t rules_files = 0;
     std::vector<uint32_t> syscalls;
+    std::vector<uint32_t> payload_syscalls;
     std::shared_ptr<const CompiledRules> rules;
     std::unique_ptr<output::Outputs> outputs;
 };
@@ -107,6 +152,7 @@ std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string
         error = "base_syscalls.custom_set names unknown syscall '" + unknown.front() + "'";
         return nullptr;
     }
+    s->payload_syscalls = payload_syscalls_for(s->rules->rules);
     s->outputs = output::Outputs::create(c, hostname, error, stdout_stream);
     if (!s->outputs) return nullptr;
     s->watched = rr.files;
@@ -312,6 +358,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
         capture::ProbeOptions popts;
         popts.ring_buffer_bytes = boot.capture_ring_buffer_bytes;
         popts.syscalls = settings->syscalls;
+        popts.payload_syscalls = settings->payload_syscalls;
         popts.ignore_tgid = static_cast<uint32_t>(getpid());
         using A = config::Config::CaptureAttach;
         popts.attach = boot.capture_attach == A::Fexit        ? capture::AttachMode::Fexit
@@ -408,6 +455,10 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                     for (uint32_t nr : before)
                         if (!after.count(nr)) probe.set_interest(nr, false);
                     agent_metrics.syscalls_captured(probe.interest_count());
+                    for (uint32_t nr : settings->payload_syscalls)
+                        probe.set_payload(nr, 0);
+                    for (uint32_t nr : fresh->payload_syscalls)
+                        probe.set_payload(nr, popts.snaplen);
                     pipeline.set_rules(fresh->rules);
                     pipeline.set_options(pipeline_options(fresh->config, boot_to_epoch));
                     agent_metrics.rules_changed(fresh->rules->rules);

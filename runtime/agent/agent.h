@@ -61,4 +61,10 @@ int run(const RunRequest& request, Signals& signals, AgentStats& stats, std::str
 std::vector<uint32_t> syscalls_for(const Ruleset& rules, const std::vector<std::string>& extra = {},
                                    std::vector<std::string>* unknown = nullptr);
 
+// The I/O syscalls whose records must carry the buffer's first bytes: those among an enabled
+// rule's event types (every I/O syscall for a rule that matches all types) when its condition
+// or output reads the buffer (evt.buffer, evt.arg.data). Empty for the default rules, which
+// then pay nothing for payloads.
+std::vector<uint32_t> payload_syscalls_for(const Ruleset& rules);
+
 } // namespace saker::agent

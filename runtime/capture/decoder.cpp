@@ -173,6 +173,11 @@ std::optional<saker_tuple> Param::tuple() const {
     return t;
 }
 
+std::optional<std::span<const uint8_t>> Param::bytes() const {
+    if (type != SAKER_PT_BYTES) return std::nullopt;
+    return data;
+}
+
 // ---- Event --------------------------------------------------------------------
 
 const Param* Event::param(std::string_view name) const {

@@ -66,6 +66,8 @@ struct Param {
     std::optional<std::vector<std::string_view>> strlist() const;
     std::optional<saker_sockaddr> sockaddr() const;
     std::optional<saker_tuple> tuple() const;
+    // BYTES: the raw bytes (an I/O buffer's first bytes).
+    std::optional<std::span<const uint8_t>> bytes() const;
 };
 
 struct Event {

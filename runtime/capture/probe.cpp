@@ -193,6 +193,8 @@ void Probe::install_handlers() {
 void Probe::apply_interest(const ProbeOptions& opts) {
     for (uint32_t nr : opts.syscalls.empty() ? handled_syscalls() : opts.syscalls)
         set_interest(nr, true);
+    for (uint32_t nr : opts.payload_syscalls)
+        set_payload(nr, opts.snaplen);
 }
 
 void Probe::attach() {
@@ -263,6 +265,14 @@ void Probe::hold(bpf_program* prog, bool on) {
         bpf_link__destroy(h.link);
         h.link = nullptr;
     }
+}
+
+void Probe::set_payload(uint32_t nr, uint32_t snaplen) {
+    if (nr >= SAKER_SYSCALL_TABLE_SIZE)
+        throw ProbeError("saker probe: syscall " + std::to_string(nr) + " is outside the table");
+    uint32_t v = snaplen < SAKER_MAX_SNAPLEN ? snaplen : SAKER_MAX_SNAPLEN;
+    check(bpf_map_update_elem(bpf_map__fd(skel_->maps.payload_syscalls), &nr, &v, BPF_ANY),
+          "updating the payload map");
 }
 
 namespace {

@@ -13,8 +13,8 @@
 //   if fexit fails to load or attach (fallback_reason() says why).
 // - The destructor detaches and unloads everything.
 // - Not copyable, not movable: hand out references or hold it in a unique_ptr.
-// - Thread-safety: one thread calls set_interest(); the drop readers may be called from
-//   any thread (map syscalls); the ring buffer is drained by Consumer.
+// - Thread-safety: one thread calls set_interest(); set_payload() and the drop readers may be
+//   called from any thread (single map syscalls); the ring buffer is drained by Consumer.
 #pragma once
 
 #include "bpf/events.h"
@@ -47,6 +47,10 @@ struct ProbeOptions {
     size_t ring_buffer_bytes = 8u << 20;
     // Syscalls to emit; empty = handled_syscalls() (everything but read/write).
     std::vector<uint32_t> syscalls;
+    // I/O syscalls whose records carry the buffer's first `snaplen` bytes (evt.buffer); only
+    // those a loaded rule reads the buffer on (payload_syscalls_for()), so others pay nothing.
+    std::vector<uint32_t> payload_syscalls;
+    uint32_t snaplen = 80; // Falco's default (-s / snaplen)
     // A tgid whose syscalls the probe drops (the agent itself); 0 = none.
     uint32_t ignore_tgid = 0;
     // Wake the consumer once this many bytes are queued; 0 = ring size / 16.
@@ -92,6 +96,8 @@ class Probe {
     void set_interest(uint32_t syscall_nr, bool on);
     // Syscalls in the interest set.
     size_t interest_count() const;
+    // How many buffer bytes syscall_nr's records carry (0 = none); capped at SAKER_MAX_SNAPLEN.
+    void set_payload(uint32_t syscall_nr, uint32_t snaplen);
     DropCounters drops() const;
     std::vector<DropCounters> drops_per_cpu() const;
     // Records lost to a full ring buffer by DropClass (drop_classes.h), summed over CPUs.

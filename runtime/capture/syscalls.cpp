@@ -70,6 +70,7 @@ const std::vector<uint32_t>& state_syscalls() {
         SAKER_NR_fchdir,    SAKER_NR_pipe,     SAKER_NR_pipe2,    SAKER_NR_setuid,
         SAKER_NR_setgid,    SAKER_NR_setreuid, SAKER_NR_setregid, SAKER_NR_setresuid,
         SAKER_NR_setresgid, SAKER_NR_capset,   SAKER_NR_setns,    SAKER_NR_unshare,
+        SAKER_NR_setsid,    SAKER_NR_setpgid,
     };
     return v;
 }

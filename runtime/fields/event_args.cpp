@@ -31,11 +31,18 @@ const std::unordered_map<std::string_view, std::vector<ArgDesc>>& arg_table() {
                                                 {"uid", "uid", K::Dec},
                                                 {"gid", "gid", K::Dec}};
     static const std::vector<ArgDesc> kSockIo = {{"res", "ret", K::Errno},
+                                                 {"data", "data", K::Data},
                                                  {"fd", "fd", K::Fd},
                                                  {"size", "size", K::Dec},
                                                  {"tuple", "tuple", K::Tuple}};
-    static const std::vector<ArgDesc> kSockMsg = {
-        {"res", "ret", K::Errno}, {"fd", "fd", K::Fd}, {"tuple", "tuple", K::Tuple}};
+    static const std::vector<ArgDesc> kSockMsg = {{"res", "ret", K::Errno},
+                                                  {"data", "data", K::Data},
+                                                  {"fd", "fd", K::Fd},
+                                                  {"tuple", "tuple", K::Tuple}};
+    static const std::vector<ArgDesc> kIo = {{"res", "ret", K::Errno},
+                                             {"data", "data", K::Data},
+                                             {"fd", "fd", K::Fd},
+                                             {"size", "size", K::Dec}};
     static const std::vector<ArgDesc> kKill = {
         {"res", "ret", K::Errno}, {"pid", "tgid", K::Pid}, {"sig", "sig", K::Signal}};
     static const std::unordered_map<std::string_view, std::vector<ArgDesc>> t = {
@@ -260,6 +267,8 @@ const std::unordered_map<std::string_view, std::vector<ArgDesc>>& arg_table() {
          {{"res", "ret", K::Errno},
           {"entries", "entries", K::Dec},
           {"flags", "flags", K::Flags, FS::IoUringSetup}}},
+        {"read", kIo},
+        {"write", kIo},
         {"sendto", kSockIo},
         {"recvfrom", kSockIo},
         {"sendmsg", kSockMsg},
@@ -474,6 +483,13 @@ std::optional<RenderedArg> render_arg(const ArgDesc& d, const capture::Event& ev
         auto t = p ? p->tuple() : std::nullopt;
         if (!t) return std::nullopt;
         r.raw = tuple_string(*t);
+        return r;
+    }
+    case K::Data: {
+        auto b = p ? p->bytes() : std::nullopt;
+        if (!b) return std::nullopt;
+        for (uint8_t c : *b)
+            r.raw.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '.');
         return r;
     }
     case K::Addr: {

@@ -35,6 +35,7 @@ enum class ArgKind : uint8_t {
     Args,     // PT_BYTEBUF of NUL-terminated arguments: each NUL printed as '.'
     Tuple,    // PT_SOCKTUPLE: "1.2.3.4:5->6.7.8.9:10"
     Addr,     // PT_SOCKADDR: "1.2.3.4:80", "/run/x.sock"
+    Data,     // PT_BYTEBUF of an I/O buffer's first bytes: printable ASCII as is, others as '.'
 };
 
 enum class FlagSet : uint8_t; // event_fields.h

@@ -188,6 +188,8 @@ struct EventFields::Impl {
     static std::optional<struct stat> exe_stat(EventFields& f);
     static void fd_types(EventFields& f, const FieldRequest& r, Value& out);
     static void proc_env(EventFields& f, const FieldRequest& r, Value& out);
+    static std::optional<std::pair<int64_t, int64_t>> exe_times(EventFields& f);
+    static void thread_vtid(EventFields& f, Value& out);
     static void std_fd(EventFields& f, int32_t n, bool name, Value& out);
     static std::string labels_string(const std::map<std::string, std::string>& m);
     // /proc/<pid>/<name> of a live process (nothing for an exited one or an unreadable file).
@@ -349,6 +351,42 @@ std::optional<struct stat> I::exe_stat(F& f) {
     std::string path = f.table_.options().proc_root + "/" + std::to_string(p->pid) + "/exe";
     if (::stat(path.c_str(), &st) != 0 || st.st_ino != p->exe_ino) return std::nullopt;
     return st;
+}
+
+// (ctime, mtime) of the exe inode in ns: as the kernel reported them at exec, else (a process
+// found in /proc) from a stat of the running image.
+std::optional<std::pair<int64_t, int64_t>> I::exe_times(F& f) {
+    Process* p = proc(f);
+    if (p && p->exe_ctime_ns)
+        return std::pair{static_cast<int64_t>(p->exe_ctime_ns),
+                         static_cast<int64_t>(p->exe_mtime_ns)};
+    auto st = exe_stat(f);
+    if (!st) return std::nullopt;
+    return std::pair{st->st_ctim.tv_sec * 1000000000ll + st->st_ctim.tv_nsec,
+                     st->st_mtim.tv_sec * 1000000000ll + st->st_mtim.tv_nsec};
+}
+
+// The event thread's id in its pid namespace: the main thread's from the process, another
+// thread's as its clone reported it, else (a thread older than us) from /proc.
+void I::thread_vtid(F& f, V& out) {
+    Process* p = proc(f);
+    const capture::Event* e = ev(f);
+    if (!p) return;
+    uint32_t tid = e ? e->hdr.tid : p->tid;
+    if (tid == p->pid) {
+        out = opt_int(p->vtid ? p->vtid : p->vpid);
+        return;
+    }
+    auto it = p->thread_vtids.find(tid);
+    if (it != p->thread_vtids.end()) {
+        out = V::of_int(it->second);
+        return;
+    }
+    if (f.ctx_->exited) return;
+    if (auto v = f.table_.read_vtid(p->pid, tid)) {
+        if (p->thread_vtids.size() < 4096) p->thread_vtids[tid] = *v;
+        out = V::of_int(*v);
+    }
 }
 
 void I::fd_types(F& f, const R& r, V& out) {
@@ -726,6 +764,8 @@ const std::vector<I::Row>& I::rows() {
         {.name = "evt.cpu", .fn = EV(V::of_int(e->hdr.cpu))},
         {.name = "evt.args", .fn = X(evt_args(f, r, out))},
         {.name = "evt.arg", .fn = X(evt_arg(f, r, out))},
+        // The I/O buffer's first bytes, present only where a loaded rule asked the probe for them.
+        {.name = "evt.buffer", .fn = EV([&] { const capture::Param* d = e->param("data"); auto b = d ? d->bytes() : std::nullopt; return b ? str(f, std::string(b->begin(), b->end())) : V{}; }())},
         {.name = "evt.res", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : e->hdr.ret >= 0 ? V::of_str("SUCCESS") : [&] { auto n = errno_name(-e->hdr.ret); return str(f, n.empty() ? std::to_string(e->hdr.ret) : n); }())},
         {.name = "evt.rawres", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : V::of_int(e->hdr.ret))},
         {.name = "evt.failed", .fn = EV(V::of_int(e->hdr.syscall_nr != SAKER_NR_NONE && e->hdr.ret < 0))},
@@ -811,12 +851,13 @@ const std::vector<I::Row>& I::rows() {
         {.name = "proc.pgid.name", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? name_of(f, *l) : V{}; }())},
         {.name = "proc.pgid.exe", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? exe_of(f, *l) : V{}; }())},
         {.name = "proc.pgid.exepath", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? exepath_of(f, *l) : V{}; }())},
-        // The virtual pgid equals the host one only in the host pid namespace.
-        {.name = "proc.vpgid", .fn = PROC((refresh_ids(f, *p), p->vpid == p->pid ? opt_int(p->pgid) : V{}))},
-        {.name = "proc.is_vpgid_leader", .fn = PROC((refresh_ids(f, *p), p->vpid == p->pid && p->pgid ? V::of_int(*p->pgid == p->pid) : V{}))},
-        {.name = "proc.vpgid.name", .fn = PROC([&] { Process* l = p->vpid == p->pid ? leader(f, p, [](Process& q) { return q.pgid; }) : nullptr; return l ? name_of(f, *l) : V{}; }())},
-        {.name = "proc.vpgid.exe", .fn = PROC([&] { Process* l = p->vpid == p->pid ? leader(f, p, [](Process& q) { return q.pgid; }) : nullptr; return l ? exe_of(f, *l) : V{}; }())},
-        {.name = "proc.vpgid.exepath", .fn = PROC([&] { Process* l = p->vpid == p->pid ? leader(f, p, [](Process& q) { return q.pgid; }) : nullptr; return l ? exepath_of(f, *l) : V{}; }())},
+        // The group as the process's own pid namespace numbers it (kernel, at fork/exec); its
+        // leader is the same process the host pgid names.
+        {.name = "proc.vpgid", .fn = PROC((refresh_ids(f, *p), opt_int(p->vpgid)))},
+        {.name = "proc.is_vpgid_leader", .fn = PROC((refresh_ids(f, *p), p->vpid && p->vpgid ? V::of_int(*p->vpgid == *p->vpid) : V{}))},
+        {.name = "proc.vpgid.name", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? name_of(f, *l) : V{}; }())},
+        {.name = "proc.vpgid.exe", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? exe_of(f, *l) : V{}; }())},
+        {.name = "proc.vpgid.exepath", .fn = PROC([&] { Process* l = leader(f, p, [](Process& q) { return q.pgid; }); return l ? exepath_of(f, *l) : V{}; }())},
         // proc: times
         {.name = "proc.duration", .fn = PROC(p->start_ns && ev(f) ? V::of_int(static_cast<int64_t>(ev(f)->hdr.ts_ns - p->start_ns)) : V{})},
         {.name = "proc.pid.ts", .fn = PROC(p->start_ns ? V::of_int(static_cast<int64_t>(epoch_ns(f, p->start_ns))) : V{})},
@@ -827,14 +868,13 @@ const std::vector<I::Row>& I::rows() {
         {.name = "proc.is_exe_upper_layer", .fn = PROC(p->exe_flags ? V::of_int((*p->exe_flags & SAKER_EXE_UPPER_LAYER) != 0) : V{})},
         {.name = "proc.is_exe_from_memfd", .fn = PROC(p->exe_flags ? V::of_int((*p->exe_flags & SAKER_EXE_FROM_MEMFD) != 0) : V{})},
         {.name = "proc.exe_ino", .fn = PROC(p->exe_ino ? V::of_int(static_cast<int64_t>(p->exe_ino)) : V{})},
-        {.name = "proc.exe_ino.ctime", .fn = X(if (auto st = exe_stat(f)) out = V::of_int(st->st_ctim.tv_sec * 1000000000ll + st->st_ctim.tv_nsec))},
-        {.name = "proc.exe_ino.mtime", .fn = X(if (auto st = exe_stat(f)) out = V::of_int(st->st_mtim.tv_sec * 1000000000ll + st->st_mtim.tv_nsec))},
+        {.name = "proc.exe_ino.ctime", .fn = X(if (auto t = exe_times(f)) out = V::of_int(t->first))},
+        {.name = "proc.exe_ino.mtime", .fn = X(if (auto t = exe_times(f)) out = V::of_int(t->second))},
         {.name = "proc.exe_ino.ctime_duration_proc_start", .fn = X(
-            auto st = exe_stat(f);
+            auto t = exe_times(f);
             Process* p = proc(f);
-            if (!st || !p || !p->start_ns) return;
-            int64_t ctime = st->st_ctim.tv_sec * 1000000000ll + st->st_ctim.tv_nsec;
-            out = V::of_int(static_cast<int64_t>(epoch_ns(f, p->start_ns)) - ctime))},
+            if (!t || !p || !p->start_ns) return;
+            out = V::of_int(static_cast<int64_t>(epoch_ns(f, p->start_ns)) - t->first))},
         {.name = "proc.stdin.type", .fn = X(std_fd(f, 0, false, out))},
         {.name = "proc.stdout.type", .fn = X(std_fd(f, 1, false, out))},
         {.name = "proc.stderr.type", .fn = X(std_fd(f, 2, false, out))},
@@ -844,7 +884,7 @@ const std::vector<I::Row>& I::rows() {
         // thread
         {.name = "thread.tid", .fn = EV(V::of_int(e->hdr.tid))},
         {.name = "thread.ismain", .fn = EV(V::of_int(e->hdr.tid == e->hdr.pid))},
-        {.name = "thread.vtid", .fn = PROC(p->vpid == p->pid || (ev(f) && ev(f)->hdr.tid == p->pid) ? (p->vpid == p->pid ? V::of_int(ev(f) ? ev(f)->hdr.tid : p->tid) : opt_int(p->vpid)) : V{})},
+        {.name = "thread.vtid", .fn = X(thread_vtid(f, out))},
         {.name = "thread.pfminor", .fn = X(if (auto v = stat_field(f, 10)) out = V::of_int(static_cast<int64_t>(*v)))},
         {.name = "thread.pfmajor", .fn = X(if (auto v = stat_field(f, 12)) out = V::of_int(static_cast<int64_t>(*v)))},
         {.name = "thread.vmsize", .fn = X(if (!ev(f)) return; if (ev(f)->hdr.tid != ev(f)->hdr.pid) out = V::of_int(0); else if (auto v = status_value(f, "VmSize")) out = V::of_int(*v))},

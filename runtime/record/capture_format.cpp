@@ -8,7 +8,7 @@ namespace saker::record {
 
 // A field added to these structs must be added to its codec below (and the version bumped).
 // The sizes are libstdc++ x86_64's, the only target saker builds for.
-static_assert(sizeof(state::Process) == 520, "state::Process changed: update encode_process");
+static_assert(sizeof(state::Process) == 600, "state::Process changed: update encode_process");
 static_assert(sizeof(state::FdInfo) == 152, "state::FdInfo changed: update encode_fd");
 static_assert(sizeof(containers::ContainerMetadata) == 496,
               "ContainerMetadata changed: update encode_container");
@@ -263,6 +263,12 @@ void encode_process(Encoder& e, const state::Process& p) {
     e.u64(p.exe_ino);
     e.u64(p.exe_dev);
     e.opt_u32(p.exe_flags);
+    e.opt_u32(p.vpgid);
+    e.u64(p.exe_ctime_ns);
+    e.u64(p.exe_mtime_ns);
+    e.u32(static_cast<uint32_t>(p.thread_vtids.size()));
+    for (const auto& [tid, vtid] : p.thread_vtids)
+        e.u32(tid), e.u32(vtid);
     e.u8(p.container.has_value());
     if (p.container) {
         e.str(p.container->id);
@@ -288,8 +294,18 @@ std::unique_ptr<state::Process> decode_process(Decoder& d) {
         if (!d.opt_u32(*id)) return nullptr;
     if (!d.opt_u64(p->cap_effective) || !d.opt_u64(p->cap_permitted) ||
         !d.opt_u64(p->cap_inheritable) || !d.boolean(p->ids_stale) || !d.u64(p->exe_ino) ||
-        !d.u64(p->exe_dev) || !d.opt_u32(p->exe_flags) || !d.boolean(has_container))
+        !d.u64(p->exe_dev) || !d.opt_u32(p->exe_flags) || !d.opt_u32(p->vpgid) ||
+        !d.u64(p->exe_ctime_ns) || !d.u64(p->exe_mtime_ns))
         return nullptr;
+    uint32_t nthreads = 0;
+    if (!d.u32(nthreads) || !d.check(nthreads <= 1u << 20, "thread count beyond the limit"))
+        return nullptr;
+    for (uint32_t i = 0; i < nthreads; ++i) {
+        uint32_t tid = 0, vtid = 0;
+        if (!d.u32(tid) || !d.u32(vtid)) return nullptr;
+        p->thread_vtids[tid] = vtid;
+    }
+    if (!d.boolean(has_container)) return nullptr;
     if (has_container) {
         auto& c = p->container.emplace();
         if (!d.str(c.id) || !d.str(c.short_id) ||

@@ -8,6 +8,9 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -111,6 +114,12 @@ std::string_view status_value(std::string_view text, std::string_view key) {
     return {};
 }
 
+// The last NSpgid column is the group as the process's own pid namespace numbers it.
+void apply_nspgid(Process& p, std::string_view status) {
+    auto ns = split_ws(status_value(status, "NSpgid"));
+    if (!ns.empty()) p.vpgid = parse_num<uint32_t>(ns.back());
+}
+
 void apply_status(Process& p, std::string_view status) {
     auto ids = split_ws(status_value(status, "Uid"));
     if (ids.size() >= 2) p.uid = parse_num<uint32_t>(ids[0]), p.euid = parse_num<uint32_t>(ids[1]);
@@ -125,6 +134,7 @@ void apply_status(Process& p, std::string_view status) {
     p.cap_effective = cap("CapEff");
     auto ns = split_ws(status_value(status, "NSpid"));
     if (!ns.empty()) p.vpid = parse_num<uint32_t>(ns.back());
+    apply_nspgid(p, status);
 }
 
 void apply_cmdline(Process& p, std::string_view cmdline, std::string_view comm) {
@@ -326,6 +336,48 @@ std::string format_ip(const std::array<uint8_t, 16>& ip) {
     else
         ::inet_ntop(AF_INET6, ip.data(), buf, sizeof buf);
     return buf;
+}
+
+std::array<uint8_t, 16> infer_local_ip(const std::array<uint8_t, 16>& remote) {
+    struct Iface {
+        std::array<uint8_t, 16> addr, mask;
+        bool loopback;
+    };
+    static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    // The host's interfaces, read once: Falco reads them once at start too.
+    static const std::vector<Iface> ifaces = [] {
+        std::vector<Iface> out;
+        ifaddrs* list = nullptr;
+        if (::getifaddrs(&list) != 0) return out;
+        for (ifaddrs* i = list; i; i = i->ifa_next) {
+            if (!i->ifa_addr || !i->ifa_netmask) continue;
+            Iface f{{}, {}, (i->ifa_flags & IFF_LOOPBACK) != 0};
+            if (i->ifa_addr->sa_family == AF_INET) {
+                std::memcpy(f.addr.data(), kMapped, 12), std::memcpy(f.mask.data(), kMapped, 12);
+                std::memcpy(f.addr.data() + 12, &((sockaddr_in*)i->ifa_addr)->sin_addr, 4);
+                std::memcpy(f.mask.data() + 12, &((sockaddr_in*)i->ifa_netmask)->sin_addr, 4);
+            } else if (i->ifa_addr->sa_family == AF_INET6) {
+                std::memcpy(f.addr.data(), &((sockaddr_in6*)i->ifa_addr)->sin6_addr, 16);
+                std::memcpy(f.mask.data(), &((sockaddr_in6*)i->ifa_netmask)->sin6_addr, 16);
+            } else {
+                continue;
+            }
+            out.push_back(f);
+        }
+        ::freeifaddrs(list);
+        return out;
+    }();
+    bool v4 = std::memcmp(remote.data(), kMapped, 12) == 0;
+    const Iface* first = nullptr;
+    for (const Iface& f : ifaces) {
+        if ((std::memcmp(f.addr.data(), kMapped, 12) == 0) != v4) continue;
+        bool same_net = true;
+        for (std::size_t b = 0; b < 16; ++b)
+            same_net &= (f.addr[b] & f.mask[b]) == (remote[b] & f.mask[b]);
+        if (same_net) return f.addr;
+        if (!first && !f.loopback) first = &f;
+    }
+    return first ? first->addr : std::array<uint8_t, 16>{};
 }
 
 std::string format_end(const SockEnd& e) {
@@ -530,16 +582,23 @@ std::unique_ptr<Process> ProcessTable::load_from_proc(uint32_t pid) const {
 
 void ProcessTable::refresh_ids(Process& p) const {
     p.ids_stale = false;
-    auto text = read_file(options_.proc_root + "/" + std::to_string(p.pid) + "/stat");
+    const std::string dir = options_.proc_root + "/" + std::to_string(p.pid);
+    auto text = read_file(dir + "/stat");
     auto stat = text ? parse_stat(*text) : std::nullopt;
     constexpr uint64_t kSlackNs = 20'000'000;
     bool same = stat && (!p.start_ns || (stat->start_ns + kSlackNs >= p.start_ns &&
                                          stat->start_ns <= p.start_ns + kSlackNs));
-    if (!same) {
-        p.sid.reset(), p.pgid.reset(); // gone or reused: unknown, not stale
-        return;
-    }
+    if (!same) return; // gone or reused: what the kernel reported at fork stays
     p.sid = stat->session, p.pgid = stat->pgrp;
+    if (auto status = read_file(dir + "/status")) apply_nspgid(p, *status);
+}
+
+std::optional<uint32_t> ProcessTable::read_vtid(uint32_t pid, uint32_t tid) const {
+    auto status = read_file(options_.proc_root + "/" + std::to_string(pid) + "/task/" +
+                            std::to_string(tid) + "/status");
+    auto ns = status ? split_ws(status_value(*status, "NSpid")) : std::vector<std::string_view>{};
+    if (ns.empty()) return std::nullopt;
+    return parse_num<uint32_t>(ns.back());
 }
 
 std::optional<std::vector<std::string>> ProcessTable::read_env(uint32_t pid) const {

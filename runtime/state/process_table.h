@@ -20,6 +20,7 @@
 // - Not thread-safe: one event-processing thread owns the table.
 #pragma once
 
+#include "bpf/events.h"
 #include "runtime/state/container_id.h"
 
 #include <array>
@@ -93,6 +94,11 @@ struct FdInfo {
     bool name_changed = false; // the last event that touched this fd changed its name
 };
 
+// The local address a socket with an unspecified (any) local address uses to reach `remote`,
+// as Falco infers it: the host interface whose network holds `remote`, else the first
+// non-loopback one (IPv4), ::1 for ::1 (IPv6); `remote`'s own address family is kept.
+std::array<uint8_t, 16> infer_local_ip(const std::array<uint8_t, 16>& remote);
+
 // Renders a socket FdInfo's name from its tuple, as Falco does: client->server for a connected
 // IP socket, the bound "ip:port" for an unconnected one, the path for unix sockets.
 std::string socket_name(const FdInfo& fd);
@@ -101,7 +107,10 @@ struct Process {
     uint32_t pid = 0;  // tgid
     uint32_t ppid = 0; // real parent tgid, refreshed from every event
     uint32_t tid = 0;  // the thread seen last
-    std::optional<uint32_t> vpid, vtid;
+    // Ids in the process's own pid namespace (from the kernel at fork/exec, or /proc NSpid):
+    // vtid is the main thread's; other threads' are in thread_vtids (tid -> vtid).
+    std::optional<uint32_t> vpid, vtid, vpgid;
+    std::unordered_map<uint32_t, uint32_t> thread_vtids;
     uint64_t generation = 0; // unique per object; a reused pid gets a new one
     uint64_t start_ns = 0;   // CLOCK_BOOTTIME ns (the probe's clock); 0 = unknown
 
@@ -110,12 +119,13 @@ struct Process {
     std::vector<std::string> args;       // argv[1..]
     std::optional<std::vector<std::string>> env;
 
-    std::optional<uint32_t> tty, sid, pgid, loginuid, uid, gid, euid, egid;
+    std::optional<uint32_t> tty, sid, pgid, loginuid, uid, gid, euid, egid; // sid, pgid: host ids
     std::optional<uint64_t> cap_effective, cap_permitted, cap_inheritable;
-    bool ids_stale = false; // sid/pgid may have changed (fork/exec): refresh from /proc on demand
+    bool ids_stale = false; // sid/pgid/vpgid may have changed since fork: re-read /proc on demand
 
     uint64_t exe_ino = 0, exe_dev = 0;
-    std::optional<uint32_t> exe_flags; // SAKER_EXE_* bits
+    uint64_t exe_ctime_ns = 0, exe_mtime_ns = 0; // the exe inode's times at exec; 0 = unknown
+    std::optional<uint32_t> exe_flags;           // SAKER_EXE_* bits
     std::optional<ContainerRef> container;
 
     std::unordered_map<int32_t, FdInfo> fds;
@@ -124,7 +134,7 @@ struct Process {
 struct ProcessTableOptions {
     std::size_t max_processes = 65536;
     std::size_t max_fds_per_process = 4096;
-    std::size_t max_env_bytes = 16384;
+    std::size_t max_env_bytes = SAKER_MAX_ENV; // Falco's bound (SCAP_MAX_ENV_SIZE)
     std::string proc_root = "/proc";
     bool lazy_proc = true; // allow /proc reads for unknown pids and fds
 };
@@ -167,8 +177,11 @@ class ProcessTable {
 
     // Loads one process from /proc (nullptr if it is gone); exposed for tests.
     std::unique_ptr<Process> load_from_proc(uint32_t pid) const;
-    // /proc/<pid>/stat: refresh sid/pgid (if the process is still the same one).
+    // /proc/<pid>/stat and status: refresh sid/pgid/vpgid if the process is still the same one
+    // (otherwise keep what the kernel reported at fork).
     void refresh_ids(Process& p) const;
+    // A thread's vtid from /proc/<pid>/task/<tid>/status; nullopt if it is gone.
+    std::optional<uint32_t> read_vtid(uint32_t pid, uint32_t tid) const;
     // /proc/<pid>/environ, bounded; nullopt if unreadable.
     std::optional<std::vector<std::string>> read_env(uint32_t pid) const;
 

@@ -23,6 +23,13 @@ constexpr int kPrSetName = 15;
 
 using capture::param_index;
 
+constexpr std::size_t kMaxThreadVtids = 4096;
+
+std::optional<uint32_t> u32_of(const capture::Event& ev, size_t param) {
+    if (auto v = ev.u64(param)) return static_cast<uint32_t>(*v);
+    return std::nullopt;
+}
+
 int64_t s64_or(const capture::Event& ev, size_t param, int64_t dflt) {
     return ev.s64(param).value_or(dflt);
 }
@@ -172,9 +179,12 @@ const EventContext& StateUpdater::apply(const capture::Event& ev) {
         if (!path || !path->present()) on_fd_param(ev, param_index(EventType::CHMOD, "fd"));
         break;
     }
+    case EventType::IO:
+        on_fd_param(ev, param_index(EventType::IO, "fd"));
+        break;
     case EventType::GENERIC:
-        if (ev.hdr.syscall_nr == SAKER_NR_read || ev.hdr.syscall_nr == SAKER_NR_write)
-            on_fd_param(ev, param_index(EventType::GENERIC, "a0"));
+        if (ev.hdr.syscall_nr == SAKER_NR_setsid || ev.hdr.syscall_nr == SAKER_NR_setpgid)
+            on_pgrp(ev);
         break;
     default:
         break;
@@ -205,33 +215,71 @@ void StateUpdater::on_clone(const capture::Event& ev) {
     child->pid = child->tid = ev.hdr.pid;
     child->ppid = ev.hdr.ppid;
     child->start_ns = ev.hdr.ts_ns;
-    child->vpid.reset(), child->vtid.reset();
+    child->vpid.reset(), child->vtid.reset(), child->vpgid.reset(), child->thread_vtids.clear();
+    child->sid.reset(), child->pgid.reset(); // the parent's, maybe changed since: re-read
     child->ids_stale = true;
     table_.insert(std::move(child));
 }
 
 void StateUpdater::on_fork(const capture::Event& ev) {
-    uint32_t child_tid =
-        static_cast<uint32_t>(ev.u64(param_index(EventType::PROC_FORK, "child_tid")).value_or(0));
-    uint32_t child_pid =
-        static_cast<uint32_t>(ev.u64(param_index(EventType::PROC_FORK, "child_pid")).value_or(0));
-    if (!child_pid || child_tid != child_pid) return; // a new thread: same process
+    uint32_t child_tid = u32_of(ev, param_index(EventType::PROC_FORK, "child_tid")).value_or(0);
+    uint32_t child_pid = u32_of(ev, param_index(EventType::PROC_FORK, "child_pid")).value_or(0);
+    auto vtid = u32_of(ev, param_index(EventType::PROC_FORK, "vtid"));
     Process& parent = *ctx_.process;
+    if (!child_pid) return;
+    if (child_tid != child_pid) { // a new thread of the same process: remember its vtid
+        if (vtid && parent.thread_vtids.size() < kMaxThreadVtids)
+            parent.thread_vtids[child_tid] = *vtid;
+        return;
+    }
     auto child = std::make_unique<Process>(parent);
     child->pid = child->tid = child_pid;
     child->ppid = parent.pid;
     child->start_ns = ev.hdr.ts_ns;
-    // Same pid namespace as a host-namespace parent; otherwise the child's vpid is unknown.
-    bool host_ns = parent.vpid && *parent.vpid == parent.pid;
-    child->vpid = host_ns ? std::optional<uint32_t>(child_pid) : std::nullopt;
-    child->vtid = child->vpid;
-    child->ids_stale = true; // setsid/setpgid after fork are not captured: re-read on demand
+    child->thread_vtids.clear();
+    // The kernel's numbers for the child: in a new pid namespace (unshare, setns, a
+    // container's init) they differ from anything the parent has.
+    child->vtid = vtid;
+    child->vpid = u32_of(ev, param_index(EventType::PROC_FORK, "vpid"));
+    child->pgid = u32_of(ev, param_index(EventType::PROC_FORK, "pgid"));
+    child->vpgid = u32_of(ev, param_index(EventType::PROC_FORK, "vpgid"));
+    child->sid = u32_of(ev, param_index(EventType::PROC_FORK, "sid"));
+    child->ids_stale = true; // setpgid by the parent is not seen in the child: /proc if alive
     table_.insert(std::move(child));
 }
 
+// setsid() makes the caller leader of a new session and group; setpgid(pid, pgid) moves
+// `pid` (0: the caller) into group `pgid` (0: its own), both numbered in the caller's
+// namespace. Where the numbers cannot be mapped to host ids, the ids are re-read from /proc.
+void StateUpdater::on_pgrp(const capture::Event& ev) {
+    if (ev.hdr.ret < 0) return;
+    Process& p = *ctx_.process;
+    if (ev.hdr.syscall_nr == SAKER_NR_setsid) {
+        p.sid = p.pgid = p.pid, p.vpgid = p.vpid, p.ids_stale = false;
+        return;
+    }
+    uint32_t who = u32_of(ev, param_index(EventType::GENERIC, "a0")).value_or(0);
+    uint32_t group = u32_of(ev, param_index(EventType::GENERIC, "a1")).value_or(0);
+    bool host_ns = p.vpid && *p.vpid == p.pid;
+    Process* target = who == 0 || (p.vpid && who == *p.vpid) ? &p
+                      : host_ns                              ? table_.find(who)
+                                                             : nullptr;
+    if (!target) return;
+    uint32_t target_vpid = target->vpid.value_or(0);
+    if (group == 0 || group == target_vpid)
+        target->pgid = target->pid, target->vpgid = target->vpid;
+    else if (host_ns)
+        target->pgid = target->vpgid = group;
+    else
+        target->ids_stale = true;
+}
+
 void StateUpdater::on_exit(const capture::Event& ev) {
-    if (!ev.u64(param_index(EventType::PROC_EXIT, "group_dead")).value_or(0)) return;
     Process* p = ctx_.process;
+    if (!ev.u64(param_index(EventType::PROC_EXIT, "group_dead")).value_or(0)) {
+        p->thread_vtids.erase(ev.hdr.tid);
+        return;
+    }
     if (users_ && p->container && !p->container->is_host())
         users_->forget("/proc/" + std::to_string(p->pid) + "/root");
     ctx_.exited = table_.remove(p->pid);
@@ -268,8 +316,19 @@ void StateUpdater::on_exec(const capture::Event& ev) {
     p.exe_flags = u32(param_index(EventType::EXECVE, "exe_flags"));
     if (auto cg = ev.str(param_index(EventType::EXECVE, "cgroup")))
         p.container = container_from_cgroup_path(*cg);
-    p.ids_stale = true;
-    p.env.reset(); // the new image's environment is read lazily from /proc when asked for
+    // The kernel's ids and exe times at exec: right even once the process has exited.
+    p.vtid = u32(param_index(EventType::EXECVE, "vtid"));
+    p.vpid = u32(param_index(EventType::EXECVE, "vpid"));
+    p.pgid = u32(param_index(EventType::EXECVE, "pgid"));
+    p.vpgid = u32(param_index(EventType::EXECVE, "vpgid"));
+    p.sid = u32(param_index(EventType::EXECVE, "sid"));
+    p.ids_stale = !p.sid;   // a record without them: read /proc when asked
+    p.thread_vtids.clear(); // exec leaves one thread
+    p.exe_ctime_ns = ev.u64(param_index(EventType::EXECVE, "exe_ctime")).value_or(0);
+    p.exe_mtime_ns = ev.u64(param_index(EventType::EXECVE, "exe_mtime")).value_or(0);
+    p.env.reset(); // unknown unless the record carries it (then read lazily from /proc)
+    if (const capture::Param* env = ev.param(param_index(EventType::EXECVE, "env")))
+        if (auto vars = env->strlist()) p.env.emplace(vars->begin(), vars->end());
     std::erase_if(p.fds, [](const auto& kv) { return kv.second.cloexec; });
 }
 
@@ -446,17 +505,39 @@ void StateUpdater::on_accept(const capture::Event& ev) {
     put_fd(p, ev.hdr.ret, std::move(fd));
 }
 
+// As Falco does: a TCP socket keeps the tuple of its connect/accept; any other IP socket
+// (datagrams, or a stream whose connect we missed) takes the tuple of each successful I/O, the
+// peer being the syscall's address (sendto's destination, recvfrom's source, msg_name) when it
+// passes one, else the socket's own peer. The first I/O decides the role, as Falco guesses it:
+// whoever receives first is the server. An unspecified local address is inferred from the
+// host's interfaces, as Falco patches it.
 void StateUpdater::on_sockio(const capture::Event& ev) {
     point_at(*ctx_.process, s64_or(ev, param_index(EventType::SOCKIO, "fd"), -1));
-    if (!ctx_.fd || ev.hdr.ret < 0 || ctx_.fd->has_tuple) return;
-    auto t = ev.param(param_index(EventType::SOCKIO, "tuple"))
-                 ? ev.param(param_index(EventType::SOCKIO, "tuple"))->tuple()
-                 : std::nullopt;
-    if (!t || ctx_.fd->family == SAKER_AF_UNIX) return;
-    std::string old = ctx_.fd->name;
-    apply_tuple(*ctx_.fd, *t);
-    ctx_.fd->name = socket_name(*ctx_.fd);
-    ctx_.fd_name_changed = ctx_.fd->name_changed = ctx_.fd->name != old;
+    if (!ctx_.fd || ev.hdr.ret < 0) return;
+    FdInfo& fd = *ctx_.fd;
+    if (fd.family == SAKER_AF_UNIX || (fd.l4proto == L4Proto::Tcp && fd.has_tuple)) return;
+    const capture::Param* tp = ev.param(param_index(EventType::SOCKIO, "tuple"));
+    const capture::Param* ap = ev.param(param_index(EventType::SOCKIO, "addr"));
+    auto t = tp ? tp->tuple() : std::nullopt;
+    auto addr = ap ? ap->sockaddr() : std::nullopt;
+    bool ip_addr = addr && (addr->family == SAKER_AF_INET || addr->family == SAKER_AF_INET6);
+    if (!t || (t->local.family != SAKER_AF_INET && t->local.family != SAKER_AF_INET6)) return;
+    if (!ip_addr && t->remote.port == 0 && fd.has_tuple) return; // no peer named: keep the last
+    std::string old = fd.name;
+    apply_tuple(fd, *t);
+    if (ip_addr) fd.remote = end_of(*addr);
+    if (fd.remote.port == 0) { // nobody on the other end yet: the bound address only
+        fd.name = socket_name(fd);
+        ctx_.fd_name_changed = fd.name_changed = fd.name != old;
+        return;
+    }
+    if (fd.local.is_any()) fd.local.ip = infer_local_ip(fd.remote.ip);
+    if (fd.l4proto == L4Proto::Unknown) fd.l4proto = L4Proto::Udp; // Falco's assumption too
+    bool incoming = ev.hdr.syscall_nr == SAKER_NR_recvfrom || ev.hdr.syscall_nr == SAKER_NR_recvmsg;
+    if (!fd.is_server) fd.is_server = incoming;
+    fd.connected = true;
+    fd.name = socket_name(fd);
+    ctx_.fd_name_changed = fd.name_changed = fd.name != old;
 }
 
 void StateUpdater::on_pipe(const capture::Event& ev) {

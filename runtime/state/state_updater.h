@@ -68,6 +68,7 @@ class StateUpdater {
     void on_setid(const capture::Event& ev);
     void on_capset(const capture::Event& ev);
     void on_prctl(const capture::Event& ev);
+    void on_pgrp(const capture::Event& ev);
     void on_fd_param(const capture::Event& ev, size_t param);
 
     // The base a relative path is resolved against; "" if unknown.

@@ -39,9 +39,14 @@ CaptureFixture::~CaptureFixture() {
 }
 
 void CaptureFixture::keep(const Event& ev) {
-    if (ev.hdr.pid != self_ && ev.hdr.ppid != self_) return;
     std::lock_guard lock(mu_);
+    if (ev.hdr.pid != self_ && ev.hdr.ppid != self_ && !watched_.count(ev.hdr.pid)) return;
     records_.emplace_back(ev.raw.begin(), ev.raw.end());
+}
+
+void CaptureFixture::watch(uint32_t pid) {
+    std::lock_guard lock(mu_);
+    watched_.insert(pid);
 }
 
 std::unique_ptr<OwnedEvent> CaptureFixture::find(const Pred& pred) {

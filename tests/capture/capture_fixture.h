@@ -1,6 +1,6 @@
 // Test support for the capture tests: why the probe cannot run here (for the skip-or-fail
 // policy of support/root_guard.h), and a fixture that runs a real Probe with a consumer thread and
-// keeps copies of the records produced by this process and its children.
+// keeps copies of the records produced by this process, its children and the pids it watches.
 #pragma once
 
 #include "runtime/capture/consumer.h"
@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +42,8 @@ class CaptureFixture {
     // The first kept record matching pred, waiting up to timeout; nullptr if none.
     std::unique_ptr<OwnedEvent>
     wait_for(const Pred& pred, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Also keep the records of `pid` (a grandchild, which the default filter drops).
+    void watch(uint32_t pid);
     Probe& probe() { return probe_; }
     const Consumer& consumer() const { return consumer_; }
 
@@ -52,6 +55,7 @@ class CaptureFixture {
     Consumer consumer_;
     std::mutex mu_;
     std::vector<std::vector<uint8_t>> records_;
+    std::set<uint32_t> watched_;
     std::atomic<bool> stop_{false};
     uint32_t self_;
     std::thread thread_;

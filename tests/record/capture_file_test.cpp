@@ -366,8 +366,11 @@ TEST_CASE("corrupt captures are refused with what was wrong and where") {
     expect(s, "cap: byte 0: not a saker capture file", 0);
 
     s = full;
-    put_u32(s, 8, 2);
-    expect(s, "byte 8: capture format version 2; this saker reads version 1", 0);
+    put_u32(s, 8, kCaptureFormatVersion + 1);
+    expect(s,
+           "byte 8: capture format version " + std::to_string(kCaptureFormatVersion + 1) +
+               "; this saker reads version " + std::to_string(kCaptureFormatVersion),
+           0);
 
     s = full;
     s[kFilePreambleBytes + kRecordHeaderBytes] ^= 1; // the wire identity's first byte
