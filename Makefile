@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := cmake ninja-build pkg-config git clang-19 lld-19 llvm-19-dev 
 	runc busybox-static containerd libgrpc++-dev libprotobuf-dev protobuf-compiler \
 	protobuf-compiler-grpc golang-github-containerd-containerd-dev \
 	libcurl4-openssl-dev libssl-dev libcpp-httplib-dev gnuplot-nox \
-	golang-go golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev binutils
+	golang-go golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev binutils iproute2
 
 APT_STAMP := $(BUILD)/.deps-installed
 

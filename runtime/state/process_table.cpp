@@ -387,7 +387,9 @@ std::string format_end(const SockEnd& e) {
 std::string socket_name(const FdInfo& fd) {
     if (fd.family == SAKER_AF_UNIX) return fd.name;
     if (!fd.has_tuple) return {};
-    if (!fd.connected) return format_end(fd.local);
+    // A datagram socket names the peer of its last I/O without being connected.
+    bool has_peer = fd.connected || (fd.l4proto != L4Proto::Tcp && fd.remote.port != 0);
+    if (!has_peer) return format_end(fd.local);
     bool local_server = fd.is_server.value_or(false);
     const SockEnd& client = local_server ? fd.remote : fd.local;
     const SockEnd& server = local_server ? fd.local : fd.remote;

@@ -100,7 +100,8 @@ struct FdInfo {
 std::array<uint8_t, 16> infer_local_ip(const std::array<uint8_t, 16>& remote);
 
 // Renders a socket FdInfo's name from its tuple, as Falco does: client->server for a connected
-// IP socket, the bound "ip:port" for an unconnected one, the path for unix sockets.
+// IP socket or a datagram socket with a peer (its last I/O's), the bound "ip:port" otherwise,
+// the path for unix sockets.
 std::string socket_name(const FdInfo& fd);
 
 struct Process {

@@ -535,7 +535,9 @@ void StateUpdater::on_sockio(const capture::Event& ev) {
     if (fd.l4proto == L4Proto::Unknown) fd.l4proto = L4Proto::Udp; // Falco's assumption too
     bool incoming = ev.hdr.syscall_nr == SAKER_NR_recvfrom || ev.hdr.syscall_nr == SAKER_NR_recvmsg;
     if (!fd.is_server) fd.is_server = incoming;
-    fd.connected = true;
+    // fd.connected stays what connect() made it: the `inbound`/`outbound` macros tell an
+    // unconnected datagram socket by fd.connected=false (libsinsp sets it on any successful
+    // I/O before the rules run, which leaves their UDP halves unable to fire).
     fd.name = socket_name(fd);
     ctx_.fd_name_changed = fd.name_changed = fd.name != old;
 }

@@ -314,24 +314,8 @@ TEST_CASE("every corpus field has an extractor") {
 
 namespace {
 
-// Records the named fields of the first event matching `pred`.
-struct Capture {
-    std::mutex mu;
-    std::map<std::string, std::string> values;
-    bool seen = false;
-};
-
-void watch(saker::test::LivePipeline& lp, std::shared_ptr<Capture> cap,
-           std::function<bool(const state::EventContext&, FieldSource&)> pred,
-           std::vector<std::string> names) {
-    lp.add_hook([=](const state::EventContext& ctx, FieldSource& src) {
-        std::lock_guard lock(cap->mu);
-        if (cap->seen || !pred(ctx, src)) return;
-        cap->seen = true;
-        for (const auto& n : names)
-            cap->values[n] = get(src, n);
-    });
-}
+using saker::test::Capture;
+using saker::test::watch;
 
 pid_t spawn(std::vector<std::string> argv) {
     pid_t pid = fork();

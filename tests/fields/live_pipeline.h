@@ -1,6 +1,7 @@
 // Test support: the real probe feeding a StateUpdater and EventFields on one consumer thread
 // (as the agent will run them), with hooks that inspect each event's fields while they are
-// valid, and a marker to wait until everything before it has been applied.
+// valid (watch(): the fields of the first matching event), and a marker to wait until
+// everything before it has been applied.
 #pragma once
 
 #include "frontend/fields.h"
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -156,5 +158,24 @@ class LivePipeline {
     std::atomic<bool> stop_{false};
     std::thread thread_;
 };
+
+// Records the named fields of the first event matching `pred`.
+struct Capture {
+    std::mutex mu;
+    std::map<std::string, std::string> values;
+    bool seen = false;
+};
+
+inline void watch(LivePipeline& lp, std::shared_ptr<Capture> cap,
+                  std::function<bool(const state::EventContext&, FieldSource&)> pred,
+                  std::vector<std::string> names) {
+    lp.add_hook([=](const state::EventContext& ctx, FieldSource& src) {
+        std::lock_guard lock(cap->mu);
+        if (cap->seen || !pred(ctx, src)) return;
+        cap->seen = true;
+        for (const auto& n : names)
+            cap->values[n] = get(src, n);
+    });
+}
 
 } // namespace saker::test

@@ -152,12 +152,21 @@ inline std::vector<std::string> rules_agent_args(const std::vector<std::string>&
 }
 
 struct RulesAgent {
+    static std::vector<std::string> with(std::vector<std::string> a,
+                                         const std::vector<std::string>& b) {
+        a.insert(a.end(), b.begin(), b.end());
+        return a;
+    }
     AgentProcess process;
     double startup_s = 0; // from exec to "probe attached" (rules compiled, probe loaded)
-    RulesAgent(const std::vector<std::string>& rules, const std::string& tmp_prefix)
-        : process(rules_agent_args(rules, tmp_prefix), tmp_prefix) {
+    // `extra`: more `saker run` arguments (-o overrides); `ready_within` bounds the start
+    // (compiling the three upstream files takes longer on a loaded machine).
+    RulesAgent(const std::vector<std::string>& rules, const std::string& tmp_prefix,
+               const std::vector<std::string>& extra = {},
+               std::chrono::seconds ready_within = std::chrono::seconds(10))
+        : process(with(rules_agent_args(rules, tmp_prefix), extra), tmp_prefix) {
         const auto t0 = Clock::now();
-        REQUIRE(process.ready(std::chrono::seconds(10), std::chrono::milliseconds(25)));
+        REQUIRE(process.ready(ready_within, std::chrono::milliseconds(25)));
         startup_s = std::chrono::duration<double>(Clock::now() - t0).count();
     }
 };
