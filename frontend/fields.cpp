@@ -613,8 +613,6 @@ constexpr std::string_view kUnsupported[] = {
     "proc.is_exe_lower_layer",
     "fd.is_upper_layer",
     "fd.is_lower_layer",
-    // I/O payload: not captured
-    "evt.buffer",
     // container runtime facts the containerd client does not collect
     "container.image.id",
     "container.mounts",

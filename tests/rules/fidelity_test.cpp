@@ -62,19 +62,6 @@ struct Gap {
 const std::map<std::string, Gap, std::less<>>& gaps() {
     static const std::map<std::string, Gap, std::less<>> m = [] {
         std::map<std::string, Gap, std::less<>> g;
-        for (const char* f :
-             {"proc.vpid", "proc.pvpid", "proc.vpgid", "proc.is_vpgid_leader", "thread.vtid"})
-            g[f] = {"namespace-local ids of tasks created after start (a container's first "
-                    "process is not vpid 1 yet)",
-                    true};
-        for (const char* f : {"fd.sip", "fd.cip", "fd.rip", "fd.lip", "fd.sport", "fd.cport",
-                              "fd.rport", "fd.lport", "fd.snet", "fd.cnet", "fd.rnet", "fd.lnet",
-                              "fd.net", "fd.ip", "fd.port", "fd.l4proto"})
-            g[f] = {"the peer of unconnected UDP sockets (sendto/recvfrom) is not known yet",
-                    false};
-        g["proc.env"] = {"the environment of a process that exited before its event is "
-                         "evaluated is not known",
-                         false};
         g["container.privileged"] = {"answered from the containerd spec, not yet from the CRI "
                                      "pod security context",
                                      false};
