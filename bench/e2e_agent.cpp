@@ -19,6 +19,16 @@
 #include <unistd.h>
 
 namespace saker::bench {
+
+bool prepare_agent_bench(const char* bench_name) {
+    if (geteuid() != 0) {
+        std::fprintf(stderr, "saker-bench %s: needs root (the agent loads the probe)\n",
+                     bench_name);
+        return false;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    return true;
+}
 namespace {
 
 uint64_t realtime_ns() {

@@ -21,6 +21,11 @@
 
 namespace saker::bench {
 
+// What every bench that starts the agent checks first: root (the agent loads the probe; false
+// after saying so on stderr), and SIGPIPE ignored, so an agent that dies mid-run cannot kill
+// the bench through its pipes.
+bool prepare_agent_bench(const char* bench_name);
+
 struct AlertLine {
     uint64_t arrived_ns = 0; // CLOCK_REALTIME when the bench read the line
     std::string text;

@@ -426,11 +426,7 @@ int run_e2e_bench(int argc, char** argv) {
                              "       saker-bench e2e --soak MINUTES [--soak-rate EVENTS_PER_S]\n");
         return 2;
     }
-    if (geteuid() != 0) {
-        std::fprintf(stderr, "saker-bench e2e: needs root (the agent loads the probe)\n");
-        return 1;
-    }
-    std::signal(SIGPIPE, SIG_IGN); // an agent that dies mid-run must not kill the bench
+    if (!prepare_agent_bench("e2e")) return 1;
     if (a.soak_minutes > 0) return run_soak(a);
     if (a.pinned) return run_pinned(a);
     return run_rates(a);

@@ -105,11 +105,7 @@ int run_latency_bench(int argc, char** argv) {
                              "[--agent-cpu C] [--saker PATH] [-r RULES]... [--cache-dir DIR]\n");
         return 2;
     }
-    if (geteuid() != 0) {
-        std::fprintf(stderr, "saker-bench latency: needs root (the agent loads the probe)\n");
-        return 1;
-    }
-    std::signal(SIGPIPE, SIG_IGN);
+    if (!prepare_agent_bench("latency")) return 1;
     std::vector<std::string> args{"run",
                                   "-o",
                                   "json_output=true",

@@ -179,11 +179,7 @@ int run_overhead_bench(int argc, char** argv) {
                      "[--falco BIN --falco-config FILE [--falco-ready TEXT]]\n");
         return 2;
     }
-    if (geteuid() != 0) {
-        std::fprintf(stderr, "saker-bench overhead: needs root (the agent loads the probe)\n");
-        return 1;
-    }
-    std::signal(SIGPIPE, SIG_IGN);
+    if (!prepare_agent_bench("overhead")) return 1;
     json out = {{"bench", "overhead"},       {"seconds", a.seconds},
                 {"repeats", a.repeats},      {"workload_cpu", a.workload_cpu},
                 {"agent_cpu", a.agent_cpu},  {"rules", a.rules},
