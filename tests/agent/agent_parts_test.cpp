@@ -149,24 +149,26 @@ TEST_CASE("file watch: an edit and a replace-by-rename each count once, after se
     std::string rules = dir.write("rules.yaml", "# v1\n");
     dir.write("other.txt", "x");
     agent::FileWatch watch({rules}, 50ms);
-    auto wait_change = [&] {
-        auto deadline = std::chrono::steady_clock::now() + 2s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            if (watch.changed()) return true;
-            std::this_thread::sleep_for(10ms);
-        }
-        return false;
-    };
-    CHECK_FALSE(watch.changed());
+    // inotify queues a write's notification before write() returns, and changed() takes the
+    // time it judges settling by: each step is decided here, without waiting for a clock.
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto later = t0 + 1h; // long after any settling
+    CHECK_FALSE(watch.changed(t0));
     dir.write("other.txt", "y"); // not watched
-    std::this_thread::sleep_for(100ms);
-    CHECK_FALSE(watch.changed());
+    CHECK_FALSE(watch.changed(t0));
+    CHECK_FALSE(watch.changed(later));
 
+    // The positive control: the same steps on the watched file report one change, settled.
     dir.write("rules.yaml", "# v2\n");
-    CHECK(wait_change());
-    CHECK_FALSE(watch.changed());
+    CHECK_FALSE(watch.changed(t0));        // seen, not settled
+    CHECK_FALSE(watch.changed(t0 + 49ms)); // still inside the settle time
+    CHECK(watch.changed(t0 + 50ms));
+    CHECK_FALSE(watch.changed(later)); // counted once
 
     dir.write("rules.yaml.tmp", "# v3\n");
+    CHECK_FALSE(watch.changed(later)); // another file of the directory
     std::filesystem::rename(dir.path / "rules.yaml.tmp", rules);
-    CHECK(wait_change());
+    CHECK_FALSE(watch.changed(later));
+    CHECK(watch.changed(later + 50ms));
+    CHECK_FALSE(watch.changed(later + 1h));
 }

@@ -8,6 +8,7 @@
 #include "support/private_containerd.h"
 #include "support/process_runner.h"
 #include "support/root_guard.h"
+#include "support/wait.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <thread>
@@ -233,11 +235,19 @@ TEST_CASE("ContainerdClient: a socket that never answers hits the RPC deadline",
         // A stop() during an RPC cancels it instead of waiting out the deadline.
         o.rpc_timeout = 10s;
     }
+    // The first client's connections leave the queue, so a pending one below is the second's.
+    for (pollfd p{fd, POLLIN, 0}; poll(&p, 1, 0) == 1;)
+        close(accept(fd, nullptr, nullptr));
     {
         ContainerdClient client(o);
         client.start();
         client.request("mute2");
-        std::this_thread::sleep_for(100ms);
+        // The RPC is under way: the worker took the lookup and its channel connected (the
+        // connection waits on the silent socket, which no one accepts).
+        REQUIRE(saker::test::wait_until([&] {
+            pollfd p{fd, POLLIN, 0};
+            return client.stats().queue_size == 0 && poll(&p, 1, 0) == 1;
+        }));
         auto t0 = std::chrono::steady_clock::now();
         client.stop();
         CHECK(std::chrono::steady_clock::now() - t0 < 2s);

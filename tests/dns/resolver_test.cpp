@@ -45,7 +45,8 @@ TEST_CASE("names from /etc/hosts resolve to exactly their addresses", "[dns][roo
     Resolver r({.base_refresh = 100ms, .max_refresh = 400ms});
     auto tracking = r.track({"api.saker.test", "v6.saker.test", "missing.saker.test"});
     CHECK(tracking.names().size() == 3);
-    // Before start() nothing is asked and nothing matches.
+    // Before start() nothing is asked and nothing matches. The idle period is what is tested
+    // (no thread may resolve on its own); start() below is its positive control.
     std::this_thread::sleep_for(50ms);
     CHECK(r.stats().resolutions == 0);
     CHECK_FALSE(r.resolves_to("api.saker.test", addr("127.0.0.77").data()));

@@ -586,17 +586,25 @@ TEST_CASE("live: setuid(65534) renders evt.arg.uid as the user's name") {
     std::string expected = pw->pw_name;
     saker::test::LivePipeline lp;
     auto cap = std::make_shared<Capture>();
+    int go[2];
+    REQUIRE(pipe(go) == 0);
     pid_t child = fork();
     if (child == 0) {
-        usleep(300000); // let the parent install its hook on this pid first
+        char c;
+        close(go[1]);
+        // The parent installs its hook on this pid first, then says go (or dies: EOF).
+        if (read(go[0], &c, 1) != 1) _exit(2);
         _exit(setuid(65534) == 0 ? 0 : 1);
     }
+    close(go[0]);
     watch(lp, cap,
           [=](const state::EventContext& ctx, FieldSource&) {
               return ctx.type_name == "setuid" && ctx.event &&
                      ctx.event->hdr.pid == static_cast<uint32_t>(child);
           },
           {"evt.arg.uid", "evt.rawarg.uid", "evt.args", "evt.res", "user.uid"});
+    REQUIRE(write(go[1], "g", 1) == 1);
+    close(go[1]);
     int status = 0;
     waitpid(child, &status, 0);
     REQUIRE(WIFEXITED(status));

@@ -255,6 +255,9 @@ class AttackContainer {
     Cmd exec_detached(const std::string& args) const {
         return sh(exec_command(args, "-d") + " </dev/null >/dev/null");
     }
+    // The container's first process (runc's pid file), on the host: /proc/<it> shows the
+    // container's namespaces (e.g. its sockets, for wait_listening()).
+    pid_t init_pid() const { return std::atoi(slurp(runc_.pid_file()).c_str()); }
     // The container's root as it sees it (writes land in the upper layer).
     std::filesystem::path rootfs() const { return overlay_.merged; }
     const std::string& id() const { return id_; }

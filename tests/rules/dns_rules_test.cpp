@@ -14,6 +14,7 @@
 #include "support/private_containerd.h" // add_sbin_to_path
 #include "support/private_resolver.h"
 #include "support/root_guard.h"
+#include "support/wait.h"
 
 #include <catch2/catch.hpp>
 
@@ -60,12 +61,13 @@ TEST_CASE("fd.sip.name: the upstream K8S API server rule fires for a name from /
     AttackContainer c("saker-dns-", {"sh", "sleep", "nc", "true"});
     c.start();
     REQUIRE(c.exec_detached("/bin/nc -ll -p 6443 -e /bin/true").status == 0);
+    REQUIRE(wait_listening(6443, c.init_pid()));
     auto connect_to = [&](const std::string& ip) {
         c.run("/bin/sh -c \"/bin/nc -w 1 " + ip + " 6443 </dev/null >/dev/null\"");
     };
 
     // The name is resolved beside the event loop after the rules load: connect until the first
-    // alert shows it was (the listener may also still be starting).
+    // alert shows it was.
     const auto give_up = Clock::now() + 10s;
     while (count_alerts(agent, api) == 0 && Clock::now() < give_up) {
         connect_to("127.0.0.77");

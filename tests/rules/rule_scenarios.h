@@ -6,7 +6,8 @@
 // come from the look-alike. The look-alike runs first: the probe writes every CPU's records
 // into one ring, in order, and the agent handles and prints them in that order, so once the
 // attack's alert is out every alert the look-alike could have caused is out too.
-// RulesAgent starts `saker run` on rules files; run_scenarios() runs a suite and stops it.
+// RulesAgent starts `saker run` on rules files (and the harness's sync rule, see sync_agent());
+// run_scenarios() runs a suite and stops it.
 // With `one_rule_per_event` (several rules files loaded together, `rule_matching: all` so that
 // every rule matching an event fires) no event of the attack may raise alerts of two rules: the
 // files do not report one thing twice. Alerts are attributed by `from_attack` and grouped by
@@ -23,6 +24,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -82,6 +84,31 @@ inline std::optional<Alert> wait_for_alert(const AgentProcess& agent, const std:
     return std::nullopt;
 }
 
+// The harness's own rule (RulesAgent loads it): opening a file whose name starts with
+// kSyncPrefix alerts. The probe's ring is one ordered queue, so once the alert for such an open
+// is out, every event before it has been handled (the sync point, instead of a sleep).
+inline constexpr const char* kSyncRule = "saker test harness sync";
+inline constexpr const char* kSyncPrefix = "/tmp/saker-test-sync-";
+inline std::string sync_rules_yaml() {
+    return std::string("- rule: ") + kSyncRule +
+           "\n  desc: the test harness's sync marker (tests/rules/rule_scenarios.h)\n"
+           "  condition: evt.type in (open, openat, openat2) and fd.name startswith " +
+           kSyncPrefix + "\n  output: sync marker %fd.name\n  priority: WARNING\n";
+}
+
+// Opens a fresh marker file and waits (up to `within`) for its alert.
+inline bool sync_agent(const AgentProcess& agent,
+                       std::chrono::milliseconds within = std::chrono::seconds(5)) {
+    static int n = 0;
+    const std::string path = kSyncPrefix + std::to_string(getpid()) + "-" + std::to_string(++n);
+    std::ofstream(path) << "sync\n";
+    std::remove(path.c_str());
+    return wait_for_alert(
+               agent, kSyncRule, [&](const Alert& a) { return field(a, "fd.name") == path; },
+               Clock::now() + within)
+        .has_value();
+}
+
 // Runs one scenario; returns the seconds from the attack's end to its alert (-1: no alert).
 inline double run_scenario(const AgentProcess& agent, const Scenario& s,
                            bool one_rule_per_event = false) {
@@ -108,8 +135,9 @@ inline double run_scenario(const AgentProcess& agent, const Scenario& s,
         FAIL_CHECK("the look-alike fired the rule");
     }
     if (one_rule_per_event) {
-        // The attack's later events (if any) are handled within moments of its alert.
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        // The attack's later events (if any) are handled once a later event's alert is out.
+        INFO("agent log:\n" << agent.log());
+        REQUIRE(sync_agent(agent));
         std::map<std::string, std::set<std::string>> rules_of_event;
         for (const auto& a : agent.alerts_so_far())
             if (s.from_attack(a))
@@ -148,6 +176,10 @@ inline std::vector<std::string> rules_agent_args(const std::vector<std::string>&
         args.push_back("-r");
         args.push_back(r);
     }
+    const std::string sync = tmp_prefix + std::to_string(getpid()) + "-sync.yaml";
+    std::ofstream(sync) << sync_rules_yaml();
+    args.push_back("-r");
+    args.push_back(sync);
     return args;
 }
 

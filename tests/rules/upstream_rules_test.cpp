@@ -12,6 +12,7 @@
 #include "support/private_containerd.h" // add_sbin_to_path
 #include "support/process_runner.h"
 #include "support/root_guard.h"
+#include "support/wait.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -264,12 +265,12 @@ TEST_CASE("Falco's upstream rules, unmodified, fire live on real actions and not
          "a connected nc without -e in the container",
          [&] {
              c.exec_detached("/bin/nc -l -p 7004");
-             std::this_thread::sleep_for(200ms); // the listener binds
+             REQUIRE(wait_listening(7004, c.init_pid()));
              in_container("/bin/nc -w 1 127.0.0.1 7004");
          },
          [&] {
              c.exec_detached("/bin/nc -l -p 7000");
-             std::this_thread::sleep_for(200ms);
+             REQUIRE(wait_listening(7000, c.init_pid()));
              in_container("/bin/nc -w 1 127.0.0.1 7000 -e /bin/true");
          },
          [&](const Alert& a) { return in_this_container(a) && field_has(a, "fd.name", ":7004"); },

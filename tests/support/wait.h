@@ -5,6 +5,7 @@
 //   wait_exec(pid, comm)        the process has exec'd the program named `comm` (/proc/<pid>/comm)
 //   wait_listening(port, pid)   a TCP socket listens on `port` in the network namespace of
 //                               `pid` (0: this process's), read from /proc/<pid>/net/tcp{,6}
+//   accept_queue(port, pid)     how many connections wait there to be accept()ed
 #pragma once
 
 #include <algorithm>
@@ -41,8 +42,10 @@ inline bool wait_exec(pid_t pid, const std::string& comm,
         deadline);
 }
 
-// True if /proc/<pid>/net/tcp or tcp6 lists a socket in state LISTEN (0A) on `port`.
-inline bool is_listening(uint16_t port, pid_t pid = 0) {
+// The accept queue of the TCP socket listening on `port` in the network namespace of `pid` (0:
+// this process's): the connections the kernel completed that the server has not accept()ed yet
+// (rx_queue of a LISTEN line in /proc/<pid>/net/tcp{,6}); -1 when nothing listens there.
+inline long accept_queue(uint16_t port, pid_t pid = 0) {
     const std::string base = pid ? "/proc/" + std::to_string(pid) + "/net/" : "/proc/self/net/";
     char want[8];
     std::snprintf(want, sizeof want, ":%04X", port);
@@ -52,13 +55,19 @@ inline bool is_listening(uint16_t port, pid_t pid = 0) {
         std::getline(in, line); // header
         while (std::getline(in, line)) {
             std::istringstream cols(line);
-            std::string slot, local, remote, state;
-            cols >> slot >> local >> remote >> state;
-            if (state == "0A" && local.size() > 5 && local.compare(local.size() - 5, 5, want) == 0)
-                return true;
+            std::string slot, local, remote, state, queues;
+            cols >> slot >> local >> remote >> state >> queues;
+            if (state == "0A" && local.size() > 5 &&
+                local.compare(local.size() - 5, 5, want) == 0 && queues.find(':') != queues.npos)
+                return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);
         }
     }
-    return false;
+    return -1;
+}
+
+// True if a TCP socket listens on `port` (see accept_queue()).
+inline bool is_listening(uint16_t port, pid_t pid = 0) {
+    return accept_queue(port, pid) >= 0;
 }
 
 inline bool wait_listening(uint16_t port, pid_t pid = 0,

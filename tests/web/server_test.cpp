@@ -2,6 +2,7 @@
 // sockets: health before and after ready, metrics, versions, 404, a quick stop, bind errors.
 #include "runtime/metrics/text_format.h"
 #include "runtime/web/server.h"
+#include "support/wait.h"
 #include "tests/web/prometheus_parser.h"
 
 #include <catch2/catch.hpp>
@@ -149,7 +150,8 @@ TEST_CASE("stop is quick, even with idle clients connected, and the port is rele
     REQUIRE(client.Get("/healthz"));
     int idle1 = connect_idle(port);
     int idle2 = connect_idle(port);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // let the workers pick them up
+    // The server has accept()ed both: stop() must deal with connections it holds.
+    REQUIRE(saker::test::wait_until([&] { return saker::test::accept_queue(port) == 0; }));
 
     auto t0 = steady_clock::now();
     server.stop();
