@@ -5,7 +5,8 @@
 // child of the test; exec_from_memfd() runs a copy of a program from an anonymous memory file.
 // AttackContainer is a throwaway runc busybox container as kubelet would name its cgroup: its own
 // network namespace, runc's default (minimal) capabilities plus any asked for, a writable
-// overlayfs root over a busybox image layer, `sleep 300` as pid 1; exec() runs one command in it.
+// overlayfs root over a busybox image layer, `sleep 300` as pid 1; exec() runs one command in it,
+// add_address() puts an address on the loopback of its network namespace.
 // missing_tools() says what a suite cannot run without.
 #pragma once
 
@@ -258,6 +259,15 @@ class AttackContainer {
     // The container's first process (runc's pid file), on the host: /proc/<it> shows the
     // container's namespaces (e.g. its sockets, for wait_listening()).
     pid_t init_pid() const { return std::atoi(slurp(runc_.pid_file()).c_str()); }
+    // Puts `ip`/32 on the loopback interface of the container's own network namespace (from the
+    // host, so the container needs no CAP_NET_ADMIN): an address its processes reach without a
+    // packet leaving the namespace. REQUIREs that it worked.
+    void add_address(const std::string& ip) const {
+        Cmd r =
+            sh("nsenter -t " + std::to_string(init_pid()) + " -n ip addr add " + ip + "/32 dev lo");
+        INFO("ip addr add " << ip << " in the container: " << r.out);
+        REQUIRE(r.status == 0);
+    }
     // The container's root as it sees it (writes land in the upper layer).
     std::filesystem::path rootfs() const { return overlay_.merged; }
     const std::string& id() const { return id_; }

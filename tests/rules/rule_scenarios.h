@@ -193,10 +193,13 @@ struct RulesAgent {
     double startup_s = 0; // from exec to "probe attached" (rules compiled, probe loaded)
     // `extra`: more `saker run` arguments (-o overrides); `ready_within` bounds the start
     // (compiling the three upstream files takes longer on a loaded machine).
+    // `resolver`: the resolver configuration the agent sees (nullptr: loopback names only).
     RulesAgent(const std::vector<std::string>& rules, const std::string& tmp_prefix,
                const std::vector<std::string>& extra = {},
-               std::chrono::seconds ready_within = std::chrono::seconds(10))
-        : process(with(rules_agent_args(rules, tmp_prefix), extra), tmp_prefix) {
+               std::chrono::seconds ready_within = std::chrono::seconds(10),
+               const PrivateResolverFiles* resolver = nullptr)
+        : process(with(rules_agent_args(rules, tmp_prefix), extra), tmp_prefix, "run", {},
+                  resolver) {
         const auto t0 = Clock::now();
         REQUIRE(process.ready(ready_within, std::chrono::milliseconds(25)));
         startup_s = std::chrono::duration<double>(Clock::now() - t0).count();
