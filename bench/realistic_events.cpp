@@ -207,7 +207,7 @@ struct RealisticImpl {
     const Ids& f = F();
 
     const Proc& pick_proc() {
-        double u = std::uniform_real_distribution<double>(0, 1)(g.rng_);
+        double u = unit(g.rng_);
         size_t i = static_cast<size_t>(u * u * static_cast<double>(w.procs.size()));
         return *w.procs[std::min(i, w.procs.size() - 1)];
     }
@@ -725,7 +725,7 @@ struct RealisticImpl {
             trigger_event(e);
             return e;
         }
-        double u = std::uniform_real_distribution<double>(0, 1)(g.rng_);
+        double u = unit(g.rng_);
         if (u < 0.45)
             open_event(e);
         else if (u < 0.60)
