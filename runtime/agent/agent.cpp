@@ -20,7 +20,7 @@
 #include "runtime/record/recorder.h"
 #include "runtime/web/server.h"
 #ifdef SAKER_HAVE_CONTAINERD
-#include "runtime/fields/containerd_metadata_source.h"
+#include "runtime/fields/runtime_metadata_source.h"
 #endif
 
 #include <llvm/Config/llvm-config.h>
@@ -232,8 +232,12 @@ void warn_restart_only(const config::Config& old, const config::Config& now) {
         old.webserver.listen_port != now.webserver.listen_port ||
         old.webserver.k8s_healthz_endpoint != now.webserver.k8s_healthz_endpoint)
         warn("webserver");
-    if (old.containerd_sockets != now.containerd_sockets)
-        warn("container_engines.containerd.sockets");
+    if (old.containerd_sockets != now.containerd_sockets || old.cri_sockets != now.cri_sockets ||
+        old.docker_sockets != now.docker_sockets || old.podman_sockets != now.podman_sockets ||
+        old.containerd_enabled != now.containerd_enabled || old.cri_enabled != now.cri_enabled ||
+        old.docker_enabled != now.docker_enabled || old.podman_enabled != now.podman_enabled ||
+        old.container_metadata_wait_ms != now.container_metadata_wait_ms)
+        warn("container_engines");
     if (old.watch_config_files != now.watch_config_files) warn("watch_config_files");
 }
 
@@ -331,8 +335,27 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     fields::ContainerMetadataSource* metadata = nullptr;
 #ifdef SAKER_HAVE_CONTAINERD
     // Declared before the pipeline so it outlives it; the client's worker does the I/O.
-    fields::ContainerdConnection containerd = fields::connect_containerd(boot.containerd_sockets);
-    metadata = containerd.source.get();
+    containers::RuntimeSockets sockets;
+    if (boot.cri_enabled) sockets.cri = boot.cri_sockets;
+    if (boot.containerd_enabled) sockets.containerd = boot.containerd_sockets;
+    if (boot.docker_enabled) sockets.docker = boot.docker_sockets;
+    if (boot.podman_enabled) sockets.podman = boot.podman_sockets;
+    fields::RuntimeMetadataSourceOptions mopts;
+    mopts.wait = std::chrono::milliseconds(boot.container_metadata_wait_ms);
+    fields::RuntimeConnection runtimes = fields::connect_runtimes(sockets, mopts);
+    metadata = runtimes.source.get();
+    if (runtimes.source) {
+        auto st = runtimes.source->shared_stats();
+        registry.counter_fn("saker_container_metadata_waits_total",
+                            "Rule evaluations that waited for a new container's metadata",
+                            [st] { return static_cast<double>(st->waits.load()); });
+        registry.counter_fn("saker_container_metadata_wait_seconds_total",
+                            "Time the event thread spent waiting for container metadata",
+                            [st] { return static_cast<double>(st->wait_ns.load()) / 1e9; });
+        registry.counter_fn("saker_container_metadata_wait_timeouts_total",
+                            "Waits for container metadata that ended without an answer",
+                            [st] { return static_cast<double>(st->timeouts.load()); });
+    }
 #endif
 
     std::unique_ptr<record::Recorder> recorder;
@@ -508,12 +531,13 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
         if (s.dropped || s.failed)
             spdlog::warn("output {}: {} alerts dropped, {} failed", s.name, s.dropped, s.failed);
 #ifdef SAKER_HAVE_CONTAINERD
-    if (containerd.client) {
-        auto cs = containerd.client->stats();
-        spdlog::info("containerd metadata: {} containers tracked, {} found, {} not found, {} RPC "
-                     "errors, {} requests dropped",
-                     containerd.source->stats().tracked, cs.found, cs.not_found, cs.rpc_errors,
-                     cs.dropped);
+    if (runtimes.client) {
+        auto cs = runtimes.client->stats();
+        const auto& ss = runtimes.source->stats();
+        spdlog::info("container metadata: {} containers tracked, {} found, {} not found, {} "
+                     "lookup errors, {} requests dropped, {} waits ({} timed out)",
+                     ss.tracked.load(), cs.found, cs.not_found, cs.rpc_errors, cs.dropped,
+                     ss.waits.load(), ss.timeouts.load());
     }
 #endif
     return rc;

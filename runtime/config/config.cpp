@@ -398,6 +398,18 @@ const Key kKeys[] = {
      })},
     {"container_engines.containerd.sockets",
      SAKER_SET(assign_list(c.containerd_sockets, strings_of(n), origin_of(w))), true},
+    {"container_engines.containerd.enabled", SAKER_SET(c.containerd_enabled = bool_of(n))},
+    {"container_engines.cri.sockets",
+     SAKER_SET(assign_list(c.cri_sockets, strings_of(n), origin_of(w))), true},
+    {"container_engines.cri.enabled", SAKER_SET(c.cri_enabled = bool_of(n))},
+    {"container_engines.docker.sockets",
+     SAKER_SET(assign_list(c.docker_sockets, strings_of(n), origin_of(w))), true},
+    {"container_engines.docker.enabled", SAKER_SET(c.docker_enabled = bool_of(n))},
+    {"container_engines.podman.sockets",
+     SAKER_SET(assign_list(c.podman_sockets, strings_of(n), origin_of(w))), true},
+    {"container_engines.podman.enabled", SAKER_SET(c.podman_enabled = bool_of(n))},
+    {"container_engines.metadata_wait_ms",
+     SAKER_SET(c.container_metadata_wait_ms = int_of(n, 0, 60000))},
 };
 
 #undef SAKER_SET
@@ -452,14 +464,11 @@ const char* const kFalcoOnlyKeys[] = {
     "capture.mode",
     "capture.default_duration",
     "capture.max_file_size_mb",
-    // Falco 0.43- container engines (now Falco's container plugin).
-    "container_engines.docker",
-    "container_engines.cri",
-    "container_engines.podman",
+    // Falco 0.43- container engines (now Falco's container plugin): implemented but for these.
+    "container_engines.cri.disable_async",
     "container_engines.lxc",
     "container_engines.libvirt_lxc",
     "container_engines.bpm",
-    "container_engines.containerd.enabled",
 };
 
 const Key* find_key(std::string_view path) {

@@ -199,7 +199,20 @@ struct Config {
     // to 5.7 ms with -10 (saker-bench e2e). Needs CAP_SYS_NICE; without it the agent says so
     // and runs at 0.
     int nice = -10;
+    // Container runtimes asked for container.* / k8s.* (container_engines.<engine>.sockets, as
+    // Falco's container plugin; `enabled: false` skips an engine). Sockets missing at start are
+    // skipped.
     std::vector<std::string> containerd_sockets{"/run/containerd/containerd.sock"};
+    std::vector<std::string> cri_sockets{"/run/containerd/containerd.sock", "/run/crio/crio.sock",
+                                         "/run/k3s/containerd/containerd.sock",
+                                         "/run/host-containerd/containerd.sock"};
+    std::vector<std::string> docker_sockets{"/var/run/docker.sock"};
+    std::vector<std::string> podman_sockets{"/run/podman/podman.sock"};
+    bool containerd_enabled = true, cri_enabled = true, docker_enabled = true,
+         podman_enabled = true;
+    // How long a rule needing a new container's metadata waits for it (saker's key
+    // container_engines.metadata_wait_ms; 0 never waits).
+    int64_t container_metadata_wait_ms = 500;
     bool operator==(const Config&) const = default;
 };
 

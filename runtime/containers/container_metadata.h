@@ -5,10 +5,12 @@
 // where an empty value is meaningful (privileged, pod labels).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace saker::containers {
 
@@ -26,6 +28,22 @@ inline constexpr std::string_view kAnnotationImageName = "io.kubernetes.cri.imag
 // containerd container extension where the CRI plugin keeps its own record (JSON).
 inline constexpr std::string_view kCriMetadataExtension = "io.cri-containerd.container.metadata";
 
+// One mount as the runtime reports it, in Falco's terms: container.mount renders it as
+// source:dest:mode:rdwr:propagation (mode is the runtime's mode string, often empty).
+struct Mount {
+    std::string source;      // host path
+    std::string dest;        // path inside the container
+    std::string mode;        // e.g. "ro", "z"; "" when the runtime gives none (CRI never does)
+    bool rdwr = true;        // false for read-only mounts
+    std::string propagation; // private / rslave / rshared (CRI), or the runtime's own spelling
+
+    std::string to_string() const {
+        return source + ":" + dest + ":" + mode + ":" + (rdwr ? "true" : "false") + ":" +
+               propagation;
+    }
+    friend bool operator==(const Mount&, const Mount&) = default;
+};
+
 struct ContainerMetadata {
     std::string id;    // full id as known to containerd
     std::string ns;    // containerd namespace the record was found in ("k8s.io", "default", ...)
@@ -36,6 +54,14 @@ struct ContainerMetadata {
     std::string image_digest; // container.image.digest, e.g. sha256:... (reference or images svc)
     std::optional<bool> privileged; // container.privileged; nullopt when the spec is unavailable
     std::map<std::string, std::string> labels; // container.labels (containerd container labels)
+    // Which runtime answered, as container.type spells it: "containerd", "cri-o", "docker",
+    // "podman"; "" when unknown (the cgroup path then names the type).
+    std::string runtime;
+    std::string image_id;      // container.image.id (the runtime's image id, sha256 hex)
+    std::vector<Mount> mounts; // container.mounts, in the runtime's order
+    uint64_t start_ns = 0;     // when the runtime started it, ns since the epoch; 0: unknown
+    std::string ip;            // container.ip (the pod's IP for CRI); "" unknown
+    std::optional<bool> host_pid, host_network, host_ipc; // the pod shares the host's namespace
 
     // Kubernetes, from the CRI labels; empty when the container is not a pod's.
     std::string k8s_pod_name;       // io.kubernetes.pod.name

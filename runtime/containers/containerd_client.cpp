@@ -1,18 +1,10 @@
 #include "runtime/containers/containerd_client.h"
 
-#include <grpcpp/grpcpp.h>
-#include <spdlog/spdlog.h>
+#include "runtime/containers/grpc_call.h"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <list>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "github.com/containerd/containerd/api/services/containers/v1/containers.grpc.pb.h"
 #include "github.com/containerd/containerd/api/services/images/v1/images.grpc.pb.h"
@@ -21,7 +13,6 @@ namespace saker::containers {
 
 namespace cd_containers = ::containerd::services::containers::v1;
 namespace cd_images = ::containerd::services::images::v1;
-using Clock = std::chrono::steady_clock;
 
 std::optional<bool> privileged_from_oci_spec(std::string_view spec_json) {
     try {
@@ -79,224 +70,176 @@ std::string container_name_from_labels(const std::map<std::string, std::string>&
 
 namespace {
 
-// At most one message per interval; the next one says how many were suppressed.
-class RateLimitedLog {
+using Outcome = MetadataBackend::Outcome;
+
+// CRI's own record of a container (containerd's CRI extension, JSON): Metadata.Config is the CRI
+// ContainerConfig the kubelet sent, so the pod spec's privileged flag is there.
+std::optional<bool> privileged_from_cri_metadata(std::string_view json) {
+    auto j = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
+    const nlohmann::json* cur = &j;
+    for (const char* key : {"Metadata", "Config", "linux", "security_context"}) {
+        if (!cur->is_object() || !cur->contains(key)) return std::nullopt;
+        cur = &(*cur)[key];
+    }
+    if (!cur->is_object()) return std::nullopt;
+    auto it = cur->find("privileged");
+    return it != cur->end() && it->is_boolean() ? std::optional<bool>(it->get<bool>())
+                                                : std::optional<bool>(false);
+}
+
+class ContainerdBackend final : public MetadataBackend {
   public:
-    explicit RateLimitedLog(std::chrono::seconds interval) : interval_(interval) {}
-    template <typename... Args> void warn(spdlog::format_string_t<Args...> fmt, Args&&... args) {
-        std::lock_guard lock(mu_);
-        auto now = Clock::now();
-        if (last_ != Clock::time_point{} && now - last_ < interval_) {
-            ++suppressed_;
-            return;
+    explicit ContainerdBackend(const ContainerdClientOptions& o)
+        : opts_(o), calls_(o.socket_path, o.rpc_timeout), log_(std::chrono::seconds(10)) {
+        for (const char* ns : {"k8s.io", "moby", "default"}) {
+            if (std::find(opts_.namespaces.begin(), opts_.namespaces.end(), ns) ==
+                opts_.namespaces.end())
+                opts_.namespaces.emplace_back(ns);
         }
-        last_ = now;
-        if (suppressed_ > 0) {
-            spdlog::warn("containerd: {} similar message(s) suppressed", suppressed_);
-            suppressed_ = 0;
+        std::erase(opts_.namespaces, std::string());
+    }
+
+    std::string describe() const override { return "containerd at " + opts_.socket_path; }
+    void cancel() override { calls_.cancel(); }
+
+    Outcome fetch(const std::string& id, ContainerMetadata& out) override {
+        ensure_stubs();
+        bool had_error = false;
+        for (const auto& ns : opts_.namespaces) {
+            cd_containers::Container c;
+            Outcome r = get_container(ns, id, &c);
+            if (r == Outcome::NotFound) continue;
+            if (r == Outcome::Error) {
+                had_error = true;
+                if (calls_.unreachable()) break; // the other namespaces will not fare better
+                continue;
+            }
+            std::string sandbox_id;
+            out = to_metadata(ns, c, &sandbox_id);
+            if (opts_.fetch_image_digest && out.image_digest.empty()) {
+                out.image_digest = image_digest(ns, out.image);
+                // The record's own image field names the image in containerd's store even when
+                // the reported name came from CRI and is spelled differently.
+                if (out.image_digest.empty() && !c.image().empty() && c.image() != out.image) {
+                    ImageReference own = split_image_reference(c.image());
+                    out.image_digest =
+                        own.digest.empty() ? image_digest(ns, c.image()) : own.digest;
+                }
+            }
+            if (opts_.fetch_pod_labels && !sandbox_id.empty() && sandbox_id != out.id) {
+                out.k8s_sandbox_id = sandbox_id;
+                out.k8s_pod_labels = pod_labels(ns, sandbox_id);
+            }
+            return Outcome::Found;
         }
-        spdlog::warn(fmt, std::forward<Args>(args)...);
+        return had_error ? Outcome::Error : Outcome::NotFound;
     }
 
   private:
-    std::mutex mu_;
-    std::chrono::seconds interval_;
-    Clock::time_point last_{};
-    std::uint64_t suppressed_ = 0;
-};
-
-struct CacheEntry {
-    std::shared_ptr<const ContainerMetadata> md; // null: negative
-    Clock::time_point retry_after{};             // negative entries only
-    std::list<std::string>::iterator order;
-};
-
-enum class FetchOutcome { kFound, kNotFound, kError };
-
-} // namespace
-
-struct ContainerdClient::Impl {
-    explicit Impl(ContainerdClientOptions o) : opts(std::move(o)), log(std::chrono::seconds(10)) {
-        for (const char* ns : {"k8s.io", "default"}) {
-            if (std::find(opts.namespaces.begin(), opts.namespaces.end(), ns) ==
-                opts.namespaces.end())
-                opts.namespaces.emplace_back(ns);
-        }
-        opts.namespaces.erase(
-            std::remove(opts.namespaces.begin(), opts.namespaces.end(), std::string()),
-            opts.namespaces.end());
-        if (opts.queue_capacity == 0) opts.queue_capacity = 1;
-        if (opts.cache_capacity == 0) opts.cache_capacity = 1;
+    void ensure_stubs() {
+        if (containers_stub_) return;
+        containers_stub_ = cd_containers::Containers::NewStub(calls_.channel());
+        images_stub_ = cd_images::Images::NewStub(calls_.channel());
     }
 
-    ContainerdClientOptions opts;
-    RateLimitedLog log;
-
-    // Queue of ids to look up (+ the set of queued ids, to dedupe).
-    mutable std::mutex queue_mu;
-    std::condition_variable queue_cv;
-    std::deque<std::string> queue;
-    std::unordered_set<std::string> queued;
-    bool stopping = false;
-
-    // Published results.
-    mutable std::mutex cache_mu;
-    mutable std::condition_variable cache_cv;
-    std::unordered_map<std::string, CacheEntry> cache;
-    std::list<std::string> order; // insertion order, oldest first
-
-    std::atomic<std::uint64_t> generation{0};
-    std::atomic<std::uint64_t> n_requests{0}, n_dropped{0}, n_found{0}, n_not_found{0},
-        n_rpc_errors{0}, n_evictions{0};
-
-    // Worker-only state.
-    std::thread worker;
-    std::shared_ptr<grpc::Channel> channel;
-    std::unique_ptr<cd_containers::Containers::Stub> containers_stub;
-    std::unique_ptr<cd_images::Images::Stub> images_stub;
-    std::unordered_map<std::string, std::string> digest_cache; // ns + '\0' + image -> digest
-
-    // The RPC in flight, so stop() can cancel it.
-    std::mutex inflight_mu;
-    grpc::ClientContext* inflight = nullptr;
-
-    // --- cache helpers (cache_mu held) ---
-    void insert_locked(const std::string& id, CacheEntry entry) {
-        if (auto it = cache.find(id); it != cache.end()) {
-            entry.order = it->second.order;
-            it->second = std::move(entry);
-            return;
-        }
-        while (cache.size() >= opts.cache_capacity && !order.empty()) {
-            cache.erase(order.front());
-            order.pop_front();
-            ++n_evictions;
-        }
-        order.push_back(id);
-        entry.order = std::prev(order.end());
-        cache.emplace(id, std::move(entry));
-    }
-
-    void publish(const std::string& id, std::shared_ptr<const ContainerMetadata> md) {
-        {
-            std::lock_guard lock(cache_mu);
-            CacheEntry e;
-            e.md = md;
-            if (!md) e.retry_after = Clock::now() + opts.negative_retry;
-            insert_locked(id, std::move(e));
-            if (md) ++generation;
-        }
-        cache_cv.notify_all();
-        if (md && opts.on_update) {
-            try {
-                opts.on_update(*md);
-            } catch (const std::exception& e) {
-                log.warn("containerd: on_update callback threw: {}", e.what());
-            } catch (...) {
-                log.warn("containerd: on_update callback threw");
-            }
-        }
-    }
-
-    std::shared_ptr<const ContainerMetadata> cached(const std::string& id) const {
-        std::lock_guard lock(cache_mu);
-        auto it = cache.find(id);
-        return it == cache.end() ? nullptr : it->second.md;
-    }
-
-    // --- gRPC ---
-    void ensure_channel() {
-        if (channel) return;
-        std::string target = opts.socket_path;
-        if (target.find("://") == std::string::npos && !target.starts_with("unix:"))
-            target = (target.starts_with("/") ? "unix://" : "unix:") + target;
-        grpc::ChannelArguments args;
-        // containerd may come and go; do not back off for minutes once it is back.
-        args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-        // gRPC also uses this as the connect timeout (HTTP/2 handshake): keep it generous.
-        args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
-        args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-        args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
-        channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
-        containers_stub = cd_containers::Containers::NewStub(channel);
-        images_stub = cd_images::Images::NewStub(channel);
-    }
-
-    // Runs one unary RPC with the namespace header and the deadline; cancellable by stop().
-    template <typename Call> grpc::Status rpc(const std::string& ns, Call&& call) {
-        grpc::ClientContext ctx;
-        ctx.set_deadline(std::chrono::system_clock::now() + opts.rpc_timeout);
-        ctx.AddMetadata("containerd-namespace", ns);
-        {
-            std::lock_guard lock(inflight_mu);
-            if (stopping_flag()) return grpc::Status(grpc::StatusCode::CANCELLED, "stopping");
-            inflight = &ctx;
-        }
-        grpc::Status status;
-        try {
-            status = call(&ctx);
-        } catch (const std::exception& e) {
-            status = grpc::Status(grpc::StatusCode::INTERNAL, e.what());
-        }
-        std::lock_guard lock(inflight_mu);
-        inflight = nullptr;
-        return status;
-    }
-
-    bool stopping_flag() {
-        std::lock_guard lock(queue_mu);
-        return stopping;
-    }
-
-    static std::map<std::string, std::string>
-    to_map(const google::protobuf::Map<std::string, std::string>& m) {
-        return {m.begin(), m.end()};
-    }
-
-    // Containers/Get in one namespace.
-    FetchOutcome get_container(const std::string& ns, const std::string& id,
-                               cd_containers::Container* out) {
+    Outcome get_container(const std::string& ns, const std::string& id,
+                          cd_containers::Container* out) {
         cd_containers::GetContainerRequest req;
         req.set_id(id);
         cd_containers::GetContainerResponse resp;
-        grpc::Status st = rpc(
-            ns, [&](grpc::ClientContext* ctx) { return containers_stub->Get(ctx, req, &resp); });
+        grpc::Status st = calls_.run(
+            [&](grpc::ClientContext* ctx) { return containers_stub_->Get(ctx, req, &resp); },
+            {{"containerd-namespace", ns}});
         if (st.ok()) {
             *out = resp.container();
-            return FetchOutcome::kFound;
+            return Outcome::Found;
         }
-        if (st.error_code() == grpc::StatusCode::NOT_FOUND) return FetchOutcome::kNotFound;
-        if (st.error_code() != grpc::StatusCode::CANCELLED) {
-            ++n_rpc_errors;
-            log.warn("containerd: Containers/Get {} (namespace {}) on {}: {} ({})", id, ns,
-                     opts.socket_path, st.error_message(), static_cast<int>(st.error_code()));
-        }
-        return FetchOutcome::kError;
+        if (st.error_code() == grpc::StatusCode::NOT_FOUND) return Outcome::NotFound;
+        if (st.error_code() != grpc::StatusCode::CANCELLED)
+            log_.warn("containerd: Containers/Get " + id + " (namespace " + ns + ") on " +
+                      opts_.socket_path + ": " + st.error_message());
+        return Outcome::Error;
     }
 
     std::string image_digest(const std::string& ns, const std::string& image) {
         if (image.empty()) return {};
         std::string key = ns + '\0' + image;
-        if (auto it = digest_cache.find(key); it != digest_cache.end()) return it->second;
+        if (auto it = digest_cache_.find(key); it != digest_cache_.end()) return it->second;
         cd_images::GetImageRequest req;
         req.set_name(image);
         cd_images::GetImageResponse resp;
         grpc::Status st =
-            rpc(ns, [&](grpc::ClientContext* ctx) { return images_stub->Get(ctx, req, &resp); });
+            calls_.run([&](grpc::ClientContext* ctx) { return images_stub_->Get(ctx, req, &resp); },
+                       {{"containerd-namespace", ns}});
         std::string digest;
         if (st.ok()) {
             digest = resp.image().target().digest();
         } else if (st.error_code() != grpc::StatusCode::NOT_FOUND) {
-            if (st.error_code() != grpc::StatusCode::CANCELLED) {
-                ++n_rpc_errors;
-                log.warn("containerd: Images/Get {} (namespace {}): {}", image, ns,
-                         st.error_message());
-            }
+            if (st.error_code() != grpc::StatusCode::CANCELLED)
+                log_.warn("containerd: Images/Get " + image + " (namespace " + ns +
+                          "): " + st.error_message());
             return {}; // not cached: may work next time
         }
-        if (digest_cache.size() >= 1024) digest_cache.clear();
-        digest_cache.emplace(std::move(key), digest);
+        if (digest_cache_.size() >= 1024) digest_cache_.clear();
+        digest_cache_.emplace(std::move(key), digest);
         return digest;
+    }
+
+    // The pod's labels: its sandbox container's, minus CRI bookkeeping. Cached per sandbox.
+    std::optional<std::map<std::string, std::string>> pod_labels(const std::string& ns,
+                                                                 const std::string& sandbox_id) {
+        if (auto it = pod_labels_.find(sandbox_id); it != pod_labels_.end()) return it->second;
+        cd_containers::Container sc;
+        if (get_container(ns, sandbox_id, &sc) != Outcome::Found) return std::nullopt;
+        auto labels = pod_labels_from_sandbox({sc.labels().begin(), sc.labels().end()});
+        if (pod_labels_.size() >= 1024) pod_labels_.clear();
+        pod_labels_.emplace(sandbox_id, labels);
+        return labels;
+    }
+
+    static void spec_facts(const nlohmann::json& spec, ContainerMetadata& m) {
+        // Mounts as Falco's containerd engine reports them: every OCI mount, read-only from the
+        // "ro" option, mode from "mode=", the rootfs propagation.
+        std::string propagation;
+        const nlohmann::json* linux_ = nullptr;
+        if (auto l = spec.find("linux"); l != spec.end() && l->is_object()) {
+            linux_ = &*l;
+            if (auto rp = l->find("rootfsPropagation"); rp != l->end() && rp->is_string())
+                propagation = rp->get<std::string>();
+        }
+        if (auto ms = spec.find("mounts"); ms != spec.end() && ms->is_array()) {
+            for (const auto& mj : *ms) {
+                if (!mj.is_object()) continue;
+                Mount mount;
+                mount.source = mj.value("source", "");
+                mount.dest = mj.value("destination", "");
+                mount.propagation = propagation;
+                if (auto opts = mj.find("options"); opts != mj.end() && opts->is_array()) {
+                    for (const auto& o : *opts) {
+                        if (!o.is_string()) continue;
+                        const auto& s = o.get_ref<const std::string&>();
+                        if (s == "ro") mount.rdwr = false;
+                        if (s.starts_with("mode=")) mount.mode = s.substr(5);
+                    }
+                }
+                m.mounts.push_back(std::move(mount));
+            }
+        }
+        // A namespace missing from the spec is the host's (that is how containerd shares one).
+        if (linux_) {
+            bool pid = true, net = true, ipc = true;
+            if (auto nss = linux_->find("namespaces"); nss != linux_->end() && nss->is_array()) {
+                for (const auto& n : *nss) {
+                    std::string type = n.is_object() ? n.value("type", "") : "";
+                    if (type == "pid") pid = false;
+                    if (type == "network") net = false;
+                    if (type == "ipc") ipc = false;
+                }
+            }
+            m.host_pid = pid;
+            m.host_network = net;
+            m.host_ipc = ipc;
+        }
     }
 
     ContainerMetadata to_metadata(const std::string& ns, const cd_containers::Container& c,
@@ -304,9 +247,13 @@ struct ContainerdClient::Impl {
         ContainerMetadata m;
         m.id = c.id();
         m.ns = ns;
-        m.labels = to_map(c.labels());
+        m.runtime = "containerd";
+        m.labels = {c.labels().begin(), c.labels().end()};
         apply_k8s_labels(m);
         m.name = container_name_from_labels(m.labels, m.id);
+        if (c.has_created_at())
+            m.start_ns = static_cast<uint64_t>(c.created_at().seconds()) * 1000000000ull +
+                         static_cast<uint64_t>(c.created_at().nanos());
 
         // The image as the user asked for it: CRI's annotation, else CRI's own metadata
         // record, else the container's image field (CRI fills that with whichever reference
@@ -316,6 +263,7 @@ struct ContainerdClient::Impl {
             const std::string& raw = c.spec().value();
             m.privileged = privileged_from_oci_spec(raw);
             auto spec = nlohmann::json::parse(raw, nullptr, false);
+            if (spec.is_object()) spec_facts(spec, m);
             if (spec.is_object() && spec.contains("annotations") &&
                 spec["annotations"].is_object()) {
                 auto& ann = spec["annotations"];
@@ -329,8 +277,11 @@ struct ContainerdClient::Impl {
         }
         std::string cri_image;
         if (auto ext = c.extensions().find(std::string(kCriMetadataExtension));
-            ext != c.extensions().end())
+            ext != c.extensions().end()) {
             cri_image = image_from_cri_metadata(ext->second.value());
+            // The pod spec's own flag beats the spec heuristic when CRI made the container.
+            if (auto p = privileged_from_cri_metadata(ext->second.value())) m.privileged = p;
+        }
         for (const std::string* candidate :
              std::initializer_list<const std::string*>{&annotated_image, &cri_image, &c.image()}) {
             if (candidate->empty()) continue;
@@ -345,188 +296,37 @@ struct ContainerdClient::Impl {
         return m;
     }
 
-    void handle(const std::string& id) {
-        ensure_channel();
-        bool had_error = false;
-        for (const auto& ns : opts.namespaces) {
-            cd_containers::Container c;
-            FetchOutcome r = get_container(ns, id, &c);
-            if (stopping_flag()) return;
-            if (r == FetchOutcome::kNotFound) continue;
-            if (r == FetchOutcome::kError) {
-                had_error = true;
-                // containerd unreachable: the other namespaces will not fare better.
-                if (channel->GetState(false) == GRPC_CHANNEL_TRANSIENT_FAILURE) break;
-                continue;
-            }
-            std::string sandbox_id;
-            ContainerMetadata m = to_metadata(ns, c, &sandbox_id);
-            if (opts.fetch_image_digest && m.image_digest.empty()) {
-                m.image_digest = image_digest(ns, m.image);
-                // The record's own image field names the image in containerd's store even when
-                // the reported name came from CRI and is spelled differently.
-                if (m.image_digest.empty() && !c.image().empty() && c.image() != m.image) {
-                    ImageReference own = split_image_reference(c.image());
-                    m.image_digest = own.digest.empty() ? image_digest(ns, c.image()) : own.digest;
-                }
-            }
-            if (opts.fetch_pod_labels && !sandbox_id.empty() && sandbox_id != m.id) {
-                m.k8s_sandbox_id = sandbox_id;
-                if (auto sb = cached(sandbox_id)) {
-                    m.k8s_pod_labels = sb->k8s_pod_labels;
-                } else {
-                    cd_containers::Container sc;
-                    if (get_container(ns, sandbox_id, &sc) == FetchOutcome::kFound) {
-                        std::string unused;
-                        ContainerMetadata sbm = to_metadata(ns, sc, &unused);
-                        sbm.k8s_pod_labels = pod_labels_from_sandbox(sbm.labels);
-                        sbm.k8s_sandbox_id = sbm.id;
-                        m.k8s_pod_labels = sbm.k8s_pod_labels;
-                        std::string sb_id = sbm.id; // not sbm.id: sbm is moved from below
-                        publish(sb_id, std::make_shared<const ContainerMetadata>(std::move(sbm)));
-                    }
-                }
-            }
-            ++n_found;
-            publish(id, std::make_shared<const ContainerMetadata>(std::move(m)));
-            return;
-        }
-        if (!had_error) ++n_not_found;
-        publish(id, nullptr);
-    }
-
-    void run() {
-        for (;;) {
-            std::string id;
-            {
-                std::unique_lock lock(queue_mu);
-                queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
-                if (stopping) return;
-                id = std::move(queue.front());
-                queue.pop_front();
-                queued.erase(id);
-            }
-            try {
-                handle(id);
-            } catch (const std::exception& e) {
-                ++n_rpc_errors;
-                log.warn("containerd: lookup of {} failed: {}", id, e.what());
-                publish(id, nullptr);
-            } catch (...) {
-                ++n_rpc_errors;
-                log.warn("containerd: lookup of {} failed", id);
-                publish(id, nullptr);
-            }
-        }
-    }
+    ContainerdClientOptions opts_;
+    GrpcCalls calls_;
+    RateLimitedLog log_;
+    std::unique_ptr<cd_containers::Containers::Stub> containers_stub_;
+    std::unique_ptr<cd_images::Images::Stub> images_stub_;
+    std::unordered_map<std::string, std::string> digest_cache_; // ns + '\0' + image -> digest
+    std::unordered_map<std::string, std::map<std::string, std::string>> pod_labels_;
 };
 
-ContainerdClient::ContainerdClient(ContainerdClientOptions options)
-    : impl_(std::make_unique<Impl>(std::move(options))) {}
-
-ContainerdClient::~ContainerdClient() {
-    stop();
+MetadataClientOptions client_options(const ContainerdClientOptions& o) {
+    MetadataClientOptions c;
+    c.negative_retry = o.negative_retry;
+    c.queue_capacity = o.queue_capacity;
+    c.cache_capacity = o.cache_capacity;
+    c.on_update = o.on_update;
+    return c;
 }
 
-void ContainerdClient::start() {
-    std::lock_guard lock(impl_->queue_mu);
-    if (impl_->worker.joinable() || impl_->stopping) return;
-    try {
-        impl_->worker = std::thread([this] { impl_->run(); });
-    } catch (const std::exception& e) {
-        spdlog::error("containerd: cannot start the metadata thread: {}", e.what());
-    }
+std::vector<std::unique_ptr<MetadataBackend>> one(std::unique_ptr<MetadataBackend> b) {
+    std::vector<std::unique_ptr<MetadataBackend>> v;
+    v.push_back(std::move(b));
+    return v;
 }
 
-void ContainerdClient::stop() {
-    {
-        std::lock_guard lock(impl_->queue_mu);
-        impl_->stopping = true;
-        impl_->queue.clear();
-        impl_->queued.clear();
-    }
-    impl_->queue_cv.notify_all();
-    {
-        std::lock_guard lock(impl_->inflight_mu);
-        if (impl_->inflight) impl_->inflight->TryCancel();
-    }
-    if (impl_->worker.joinable() && impl_->worker.get_id() != std::this_thread::get_id())
-        impl_->worker.join();
-    impl_->cache_cv.notify_all();
+} // namespace
+
+std::unique_ptr<MetadataBackend> make_containerd_backend(const ContainerdClientOptions& options) {
+    return std::make_unique<ContainerdBackend>(options);
 }
 
-bool ContainerdClient::request(std::string_view full_id) {
-    if (full_id.empty()) return true;
-    std::string id(full_id);
-    {
-        std::lock_guard lock(impl_->cache_mu);
-        if (auto it = impl_->cache.find(id); it != impl_->cache.end()) {
-            if (it->second.md || Clock::now() < it->second.retry_after) return true;
-        }
-    }
-    std::lock_guard lock(impl_->queue_mu);
-    if (impl_->stopping || impl_->queued.count(id)) return true;
-    if (impl_->queue.size() >= impl_->opts.queue_capacity) {
-        ++impl_->n_dropped;
-        return false;
-    }
-    impl_->queued.insert(id);
-    impl_->queue.push_back(std::move(id));
-    ++impl_->n_requests;
-    impl_->queue_cv.notify_one();
-    return true;
-}
-
-std::optional<ContainerMetadata> ContainerdClient::lookup(std::string_view full_id) const {
-    auto md = impl_->cached(std::string(full_id));
-    if (!md) return std::nullopt;
-    return *md;
-}
-
-std::shared_ptr<const ContainerMetadata>
-ContainerdClient::lookup_shared(std::string_view full_id) const {
-    return impl_->cached(std::string(full_id));
-}
-
-void ContainerdClient::forget(std::string_view full_id) {
-    std::lock_guard lock(impl_->cache_mu);
-    if (auto it = impl_->cache.find(std::string(full_id)); it != impl_->cache.end()) {
-        impl_->order.erase(it->second.order);
-        impl_->cache.erase(it);
-    }
-}
-
-std::uint64_t ContainerdClient::generation() const {
-    return impl_->generation.load();
-}
-
-ContainerdClientStats ContainerdClient::stats() const {
-    ContainerdClientStats s;
-    s.requests = impl_->n_requests.load();
-    s.dropped = impl_->n_dropped.load();
-    s.found = impl_->n_found.load();
-    s.not_found = impl_->n_not_found.load();
-    s.rpc_errors = impl_->n_rpc_errors.load();
-    s.evictions = impl_->n_evictions.load();
-    {
-        std::lock_guard lock(impl_->cache_mu);
-        s.cache_size = impl_->cache.size();
-    }
-    {
-        std::lock_guard lock(impl_->queue_mu);
-        s.queue_size = impl_->queue.size();
-    }
-    return s;
-}
-
-std::optional<ContainerMetadata>
-ContainerdClient::wait_for(std::string_view full_id, std::chrono::milliseconds timeout) const {
-    std::string id(full_id);
-    std::unique_lock lock(impl_->cache_mu);
-    impl_->cache_cv.wait_for(lock, timeout, [&] { return impl_->cache.count(id) > 0; });
-    auto it = impl_->cache.find(id);
-    if (it == impl_->cache.end() || !it->second.md) return std::nullopt;
-    return *it->second.md;
-}
+ContainerdClient::ContainerdClient(const ContainerdClientOptions& options)
+    : MetadataClient(one(make_containerd_backend(options)), client_options(options)) {}
 
 } // namespace saker::containers

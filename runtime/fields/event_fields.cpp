@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fnmatch.h>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -205,6 +206,8 @@ struct EventFields::Impl {
     static void error_count(EventFields& f, int group, Value& out);
     static void rawarg(EventFields& f, const FieldRequest& r, Value& out);
     static Value proto_of(EventFields& f, const state::SockEnd& end);
+    static void mount_field(EventFields& f, const FieldRequest& r, Value& out, int part);
+    static std::optional<uint64_t> container_start_ns(EventFields& f);
 };
 
 namespace {
@@ -700,6 +703,79 @@ Value I::proto_of(F& f, const state::SockEnd& end) {
     return f.keep(std::to_string(end.port));
 }
 
+// container.mount* (part: 0 whole mount, 1 source, 2 dest, 3 mode, 4 rdwr, 5 propagation).
+// The argument is an index or a glob: on the destination for container.mount.source, on the
+// source for every other one (Falco's lookup). A container whose metadata says it has no such
+// mount yields "N/A", one whose metadata is unknown "<NA>": the strings upstream rules compare
+// with (`not container.mount.dest[/proc*] in ("<NA>","N/A")`), so their meaning holds. Falco's
+// plugin yields no value in both cases, which turns that test true for every container.
+void I::mount_field(F& f, const R& r, V& out, int part) {
+    Process* p = proc(f);
+    if (!p || !p->container || p->container->is_host() || !r.has_arg) return;
+    const containers::ContainerMetadata* m = meta(f);
+    if (!m) {
+        out = V::of_str("<NA>");
+        return;
+    }
+    const containers::Mount* hit = nullptr;
+    if (r.index >= 0) {
+        if (static_cast<std::size_t>(r.index) < m->mounts.size()) hit = &m->mounts[r.index];
+    } else {
+        std::string pattern(r.key);
+        for (const auto& mt : m->mounts) {
+            const std::string& s = part == 1 ? mt.dest : mt.source;
+            if (::fnmatch(pattern.c_str(), s.c_str(), 0) == 0) {
+                hit = &mt;
+                break;
+            }
+        }
+    }
+    if (!hit) {
+        out = V::of_str("N/A");
+        return;
+    }
+    switch (part) {
+    case 0:
+        out = f.keep(hit->to_string());
+        break;
+    case 1:
+        out = f.keep(hit->source);
+        break;
+    case 2:
+        out = f.keep(hit->dest);
+        break;
+    case 3:
+        out = f.keep(hit->mode);
+        break;
+    case 4:
+        out = V::of_str(hit->rdwr ? "true" : "false");
+        break;
+    default:
+        out = f.keep(hit->propagation);
+        break;
+    }
+}
+
+// container.start_ts: when the process's pid namespace's init started (Falco's meaning): the
+// nearest ancestor in the same container whose vpid is 1 (pid 1 itself on the host), from the
+// process table; else the start time the container runtime reports.
+std::optional<uint64_t> I::container_start_ns(F& f) {
+    Process* p = proc(f);
+    if (!p || !p->container) return std::nullopt;
+    if (p->container->is_host()) {
+        Process* init = f.table_.find(1);
+        if (init && init->start_ns) return epoch_ns(f, init->start_ns);
+        return std::nullopt;
+    }
+    int depth = 0;
+    for (Process* a = p; a && depth < 256; a = f.table_.parent(*a), ++depth) {
+        if (!a->container || a->container->id != p->container->id) break;
+        if (a->vpid && *a->vpid == 1 && a->start_ns) return epoch_ns(f, a->start_ns);
+    }
+    if (const auto* m = meta(f); m && m->start_ns) return m->start_ns;
+    return std::nullopt;
+}
+
 // ---- the table -------------------------------------------------------------------------------
 // clang-format off
 #define X(body) [](F& f, const R& r, V& out) { (void)f; (void)r; (void)out; body; }
@@ -965,8 +1041,10 @@ const std::vector<I::Row>& I::rows() {
         {.name = "container.type", .fn = X(
             Process* p = proc(f);
             if (!p || !p->container) return;
-            const auto* m = p->container->type == state::ContainerType::Cri ? meta(f) : nullptr;
-            out = m && !m->ns.empty() ? V::of_str("containerd") : V::of_str(state::container_type_name(p->container->type)))},
+            const auto* m = p->container->is_host() ? nullptr : meta(f);
+            out = m && !m->runtime.empty() ? f.keep(m->runtime)
+                  : m && !m->ns.empty() && p->container->type == state::ContainerType::Cri ? V::of_str("containerd")
+                  : V::of_str(state::container_type_name(p->container->type)))},
         {.name = "container.name", .fn = X(
             Process* p = proc(f);
             if (p && p->container && p->container->is_host()) out = V::of_str("host");
@@ -987,6 +1065,34 @@ const std::vector<I::Row>& I::rows() {
         {.name = "k8s.pod.full_sandbox_id", .fn = META_OR_HOST(V::of_str(""), opt_str(f, m->k8s_sandbox_id))},
         {.name = "k8s.pod.labels", .fn = META_OR_HOST(V::of_str(""), m->k8s_pod_labels ? str(f, labels_string(*m->k8s_pod_labels)) : V{})},
         {.name = "k8s.pod.label", .fn = META([&] { if (!m->k8s_pod_labels) return V{}; auto it = m->k8s_pod_labels->find(std::string(r.key)); return it == m->k8s_pod_labels->end() ? V{} : f.keep(it->second); }())},
+        // container: runtime facts (CRI, containerd, Docker, Podman)
+        {.name = "container.image.id", .fn = META(opt_str(f, m->image_id))},
+        {.name = "container.mounts", .fn = META([&] { std::string s; for (const auto& mt : m->mounts) s.append(s.empty() ? "" : ",").append(mt.to_string()); return f.keep(std::move(s)); }())},
+        {.name = "container.mount", .fn = X(mount_field(f, r, out, 0))},
+        {.name = "container.mount.source", .fn = X(mount_field(f, r, out, 1))},
+        {.name = "container.mount.dest", .fn = X(mount_field(f, r, out, 2))},
+        {.name = "container.mount.mode", .fn = X(mount_field(f, r, out, 3))},
+        {.name = "container.mount.rdwr", .fn = X(mount_field(f, r, out, 4))},
+        {.name = "container.mount.propagation", .fn = X(mount_field(f, r, out, 5))},
+        {.name = "container.start_ts", .fn = X(if (auto t = container_start_ns(f)) out = V::of_int(static_cast<int64_t>(*t)))},
+        {.name = "container.duration", .fn = X(auto t = container_start_ns(f); if (t && ev(f)) out = V::of_int(static_cast<int64_t>(epoch_ns(f, ev(f)->hdr.ts_ns) - *t)))},
+        {.name = "container.ip", .fn = META(opt_str(f, m->ip))},
+        {.name = "container.host_pid", .fn = META(m->host_pid ? V::of_int(*m->host_pid) : V{})},
+        {.name = "container.host_network", .fn = META(m->host_network ? V::of_int(*m->host_network) : V{})},
+        {.name = "container.host_ipc", .fn = META(m->host_ipc ? V::of_int(*m->host_ipc) : V{})},
+        {.name = "k8s.pod.ip", .fn = META(opt_str(f, m->ip))},
+        // Falco's container plugin extracts nothing for these (deprecated, or the CNI result
+        // saker does not ask for): an extractor that answers absent, as Falco does.
+        {.name = "container.healthcheck", .fn = X()},
+        {.name = "container.liveness_probe", .fn = X()},
+        {.name = "container.readiness_probe", .fn = X()},
+        {.name = "container.cni.json", .fn = X()},
+        {.name = "k8s.pod.cni.json", .fn = X()},
+        {.name = "k8s.rc.name", .fn = X()}, {.name = "k8s.rc.id", .fn = X()}, {.name = "k8s.rc.label", .fn = X()}, {.name = "k8s.rc.labels", .fn = X()},
+        {.name = "k8s.svc.name", .fn = X()}, {.name = "k8s.svc.id", .fn = X()}, {.name = "k8s.svc.label", .fn = X()}, {.name = "k8s.svc.labels", .fn = X()},
+        {.name = "k8s.ns.id", .fn = X()}, {.name = "k8s.ns.label", .fn = X()}, {.name = "k8s.ns.labels", .fn = X()},
+        {.name = "k8s.rs.name", .fn = X()}, {.name = "k8s.rs.id", .fn = X()}, {.name = "k8s.rs.label", .fn = X()}, {.name = "k8s.rs.labels", .fn = X()},
+        {.name = "k8s.deployment.name", .fn = X()}, {.name = "k8s.deployment.id", .fn = X()}, {.name = "k8s.deployment.label", .fn = X()}, {.name = "k8s.deployment.labels", .fn = X()},
     };
     return kRows;
 }

@@ -10,7 +10,7 @@ namespace saker::record {
 // The sizes are libstdc++ x86_64's, the only target saker builds for.
 static_assert(sizeof(state::Process) == 600, "state::Process changed: update encode_process");
 static_assert(sizeof(state::FdInfo) == 152, "state::FdInfo changed: update encode_fd");
-static_assert(sizeof(containers::ContainerMetadata) == 496,
+static_assert(sizeof(containers::ContainerMetadata) == 632,
               "ContainerMetadata changed: update encode_container");
 
 std::string_view record_type_name(uint32_t type) {
@@ -363,6 +363,17 @@ void encode_container(Encoder& e, std::string_view id, const containers::Contain
         e.str(*s);
     e.u8(m->k8s_pod_labels.has_value());
     if (m->k8s_pod_labels) encode_map(e, *m->k8s_pod_labels);
+    for (const auto* s : {&m->runtime, &m->image_id, &m->ip})
+        e.str(*s);
+    e.u64(m->start_ns);
+    for (const auto* b : {&m->host_pid, &m->host_network, &m->host_ipc})
+        e.u8(b->has_value() ? 1 + **b : 0);
+    e.u32(static_cast<uint32_t>(m->mounts.size()));
+    for (const auto& mt : m->mounts) {
+        for (const auto* s : {&mt.source, &mt.dest, &mt.mode, &mt.propagation})
+            e.str(*s);
+        e.u8(mt.rdwr);
+    }
 }
 
 bool decode_container(Decoder& d, std::string& id,
@@ -386,6 +397,24 @@ bool decode_container(Decoder& d, std::string& id,
         if (!d.str(*s)) return false;
     if (!d.boolean(has_pod_labels)) return false;
     if (has_pod_labels && !decode_map(d, m.k8s_pod_labels.emplace())) return false;
+    for (auto* s : {&m.runtime, &m.image_id, &m.ip})
+        if (!d.str(*s)) return false;
+    if (!d.u64(m.start_ns)) return false;
+    for (auto* b : {&m.host_pid, &m.host_network, &m.host_ipc}) {
+        uint8_t v = 0;
+        if (!d.u8(v) || !d.check(v <= 2, "bad host namespace value")) return false;
+        *b = v ? std::optional<bool>(v == 2) : std::nullopt;
+    }
+    uint32_t n = 0;
+    if (!d.u32(n) || !d.check(n <= 1u << 16, "mount count beyond the limit")) return false;
+    for (uint32_t i = 0; i < n; ++i) {
+        auto& mt = m.mounts.emplace_back();
+        bool rdwr = false;
+        for (auto* s : {&mt.source, &mt.dest, &mt.mode, &mt.propagation})
+            if (!d.str(*s)) return false;
+        if (!d.boolean(rdwr)) return false;
+        mt.rdwr = rdwr;
+    }
     return true;
 }
 

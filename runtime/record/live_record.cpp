@@ -7,7 +7,7 @@
 #include "runtime/capture/probe.h"
 #include "runtime/record/recorder.h"
 #ifdef SAKER_HAVE_CONTAINERD
-#include "runtime/fields/containerd_metadata_source.h"
+#include "runtime/fields/runtime_metadata_source.h"
 #endif
 
 #include <spdlog/spdlog.h>
@@ -30,8 +30,10 @@ int record_live(const LiveRecordOptions& o, const std::atomic<bool>& stop, Captu
     if (!recorder) return 1;
     fields::ContainerMetadataSource* metadata = nullptr;
 #ifdef SAKER_HAVE_CONTAINERD
-    fields::ContainerdConnection containerd = fields::connect_containerd({o.containerd_socket});
-    metadata = containerd.source.get();
+    containers::RuntimeSockets sockets;
+    sockets.containerd = {o.containerd_socket};
+    fields::RuntimeConnection runtimes = fields::connect_runtimes(sockets);
+    metadata = runtimes.source.get();
 #endif
     // No rules: the pipeline keeps the state, so container ids are observed and their metadata
     // recorded, exactly as a live run would see them.

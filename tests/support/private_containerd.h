@@ -1,5 +1,7 @@
 // Contract: a containerd (the given binary) with its own config, root, state, opt dir and
-// sockets under a fresh temp dir (mkdtemp of `tmp_template`), the CRI plugin disabled. start()
+// sockets under a fresh temp dir (mkdtemp of `tmp_template`), the CRI plugin disabled unless a
+// `cri_sandbox_image` is given: then CRI serves on the same socket with that (local) image as the
+// pod sandbox image and empty CNI dirs (pods must use the host network). start()
 // waits up to 15 s for `ctr version` to answer and explains a failure in `why`. ctr() runs ctr
 // against it (namespace k8s.io unless told) and captures its output. The destructor, whatever
 // happened: SIGKILLs and deletes the tasks and deletes the containers registered with
@@ -43,7 +45,8 @@ inline void add_sbin_to_path() {
 
 class PrivateContainerd {
   public:
-    PrivateContainerd(std::string containerd, const std::string& tmp_template)
+    PrivateContainerd(std::string containerd, const std::string& tmp_template,
+                      const std::string& cri_sandbox_image = "")
         : bin_(std::move(containerd)) {
         namespace fs = std::filesystem;
         // The runc shim keeps its sockets and runc state under /run/containerd whatever the
@@ -57,13 +60,23 @@ class PrivateContainerd {
         dir_ = tmpl;
         sock_ = (dir_ / "containerd.sock").string();
         std::string d = dir_.string();
+        std::string cri = cri_sandbox_image.empty()
+                              ? std::string("disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n")
+                              : std::string();
+        std::string cri_plugin =
+            cri_sandbox_image.empty()
+                ? std::string()
+                // restrict_oom_score_adj: without CAP_SYS_RESOURCE the sandbox's -998 fails.
+                : "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"" +
+                      cri_sandbox_image +
+                      "\"\n  restrict_oom_score_adj = "
+                      "true\n[plugins.\"io.containerd.grpc.v1.cri\".cni]\n" +
+                      "  bin_dir = \"" + d + "/cni-bin\"\n  conf_dir = \"" + d + "/cni-conf\"\n";
         write_file(dir_ / "config.toml",
-                   "version = 2\nroot = \"" + d + "/root\"\nstate = \"" + d +
-                       "/state\"\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
-                       "[grpc]\n  address = \"" +
-                       sock_ + "\"\n[ttrpc]\n  address = \"" + sock_ +
+                   "version = 2\nroot = \"" + d + "/root\"\nstate = \"" + d + "/state\"\n" + cri +
+                       "[grpc]\n  address = \"" + sock_ + "\"\n[ttrpc]\n  address = \"" + sock_ +
                        ".ttrpc\"\n[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" + d +
-                       "/opt\"\n");
+                       "/opt\"\n" + cri_plugin);
     }
     PrivateContainerd(const PrivateContainerd&) = delete;
     PrivateContainerd& operator=(const PrivateContainerd&) = delete;
