@@ -10,15 +10,14 @@
 #include "runtime/containers/cri_client.h"
 #include "runtime/containers/metadata_client.h"
 
-#include "cri_runtime.grpc.pb.h"
 #include "support/busybox_rootfs.h"
+#include "support/cri_pods.h"
 #include "support/oci_image.h"
 #include "support/private_containerd.h"
 #include "support/process_runner.h"
 #include "support/root_guard.h"
 
 #include <catch2/catch.hpp>
-#include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <ctime>
@@ -29,7 +28,6 @@
 using namespace saker::containers;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-namespace cri = ::runtime::v1;
 
 TEST_CASE("CRI verbose info: privileged from the security context, sandbox id, image name",
           "[containers][cri]") {
@@ -59,47 +57,6 @@ TEST_CASE("CRI verbose info: privileged from the security context, sandbox id, i
           "/proc:/host/proc::false:private");
 }
 
-namespace {
-
-// The kubelet's side of CRI, for the test: run a pod, create and start containers, clean up.
-struct CriDriver {
-    std::unique_ptr<cri::RuntimeService::Stub> stub;
-    std::vector<std::string> pods;
-    std::string log; // containerd's, quoted when a call fails
-
-    explicit CriDriver(const std::string& socket)
-        : stub(cri::RuntimeService::NewStub(
-              grpc::CreateChannel("unix://" + socket, grpc::InsecureChannelCredentials()))) {}
-    ~CriDriver() {
-        for (const auto& p : pods) {
-            grpc::ClientContext c1, c2;
-            c1.set_deadline(std::chrono::system_clock::now() + 20s);
-            c2.set_deadline(std::chrono::system_clock::now() + 20s);
-            cri::StopPodSandboxRequest s;
-            s.set_pod_sandbox_id(p);
-            cri::StopPodSandboxResponse sr;
-            stub->StopPodSandbox(&c1, s, &sr);
-            cri::RemovePodSandboxRequest r;
-            r.set_pod_sandbox_id(p);
-            cri::RemovePodSandboxResponse rr;
-            stub->RemovePodSandbox(&c2, r, &rr);
-        }
-    }
-
-    template <typename Call> void call(const char* what, Call&& c) {
-        grpc::ClientContext ctx;
-        ctx.set_deadline(std::chrono::system_clock::now() + 30s);
-        grpc::Status st = c(&ctx);
-        if (!st.ok()) {
-            INFO("containerd log:\n" << saker::test::sh("tail -30 '" + log + "'").out);
-            INFO(what << ": " << st.error_message());
-            REQUIRE(st.ok());
-        }
-    }
-};
-
-} // namespace
-
 using saker::test::Cmd;
 using saker::test::find_tool;
 
@@ -113,19 +70,16 @@ TEST_CASE("CRI client against containerd's CRI plugin: privileged and unprivileg
         if (find_tool(tool).empty()) missing += std::string(tool) + " missing; ";
     const std::string busybox = saker::test::static_busybox();
     if (busybox.empty()) missing += "static busybox missing (busybox-static); ";
-    SAKER_SKIP_OR_FAIL(missing, saker::test::bpf_required_is_1(),
-                       "SAKER_REQUIRE_BPF=1 but the CRI test cannot run: ",
-                       "SKIPPED (CRI test needs root, containerd, runc, busybox-static; set "
-                       "SAKER_REQUIRE_BPF=1 to fail instead): ");
+    SAKER_SKIP_UNLESS("the CRI test", missing);
     saker::test::add_sbin_to_path();
 
     const std::string image_name = "localhost:5000/saker-test/busybox";
     const std::string image = image_name + ":1.0";
     saker::test::PrivateContainerd cd(containerd, "/tmp/saker-cri-XXXXXX", image);
     fs::path image_tar = cd.dir() / "image.tar";
-    std::string manifest_digest = saker::test::build_busybox_image(
-        cd.dir() / "build", busybox, {{"tmp", "data"}, {"sh", "sleep", "mount"}, ""}, image_name,
-        "1.0", nullptr, image_tar);
+    saker::test::build_busybox_image(cd.dir() / "build", busybox,
+                                     {{"tmp", "data"}, {"sh", "sleep", "mount"}, ""}, image_name,
+                                     "1.0", nullptr, image_tar);
     // The image id (its config's digest): the kubelet creates containers by image id.
     Cmd cfg_sum =
         saker::test::sh("sha256sum '" + (cd.dir() / "build" / "config.json").string() + "'");
@@ -137,72 +91,27 @@ TEST_CASE("CRI client against containerd's CRI plugin: privileged and unprivileg
     INFO(imp.out);
     REQUIRE(imp.status == 0);
 
-    const std::string cgroup_parent = "/saker-cri-" + std::to_string(getpid());
-    struct CgroupCleanup { // runc leaves the pod's parent cgroup behind, empty
-        std::string name;
-        ~CgroupCleanup() {
-            std::error_code ec;
-            for (const auto& h : fs::directory_iterator("/sys/fs/cgroup", ec))
-                ::rmdir((h.path().string() + name).c_str());
-            ::rmdir(("/sys/fs/cgroup" + name).c_str());
-        }
-    } cgroup_cleanup{cgroup_parent};
     const std::string data_path = (cd.dir() / "data").string();
     fs::create_directories(data_path);
 
-    CriDriver k(cd.socket());
-    k.log = (cd.dir() / "containerd.log").string();
+    saker::test::CriPods k(cd.socket(), (cd.dir() / "containerd.log").string());
     const std::string pod_uid = "8a1f3c2e-5b6d-4e7f-9a0b-1c2d3e4f5a6b";
-    cri::PodSandboxConfig pod;
-    pod.mutable_metadata()->set_name("web-7d4");
-    pod.mutable_metadata()->set_namespace_("shop");
-    pod.mutable_metadata()->set_uid(pod_uid);
-    (*pod.mutable_labels())["app"] = "web";
-    (*pod.mutable_labels())["tier"] = "frontend";
-    pod.mutable_linux()->set_cgroup_parent(cgroup_parent);
-    auto* sc = pod.mutable_linux()->mutable_security_context();
-    sc->set_privileged(true); // the kubelet's rule: a pod with a privileged container
-    sc->mutable_namespace_options()->set_network(cri::NODE);
-    std::string pod_id;
-    {
-        cri::RunPodSandboxRequest req;
-        *req.mutable_config() = pod;
-        cri::RunPodSandboxResponse resp;
-        k.call("RunPodSandbox",
-               [&](grpc::ClientContext* c) { return k.stub->RunPodSandbox(c, req, &resp); });
-        pod_id = resp.pod_sandbox_id();
-        k.pods.push_back(pod_id);
-    }
-    auto create = [&](const std::string& name, bool privileged, const std::string& host_path,
-                      const std::string& container_path, bool readonly) {
-        cri::CreateContainerRequest req;
-        req.set_pod_sandbox_id(pod_id);
-        *req.mutable_sandbox_config() = pod;
-        auto* c = req.mutable_config();
-        c->mutable_metadata()->set_name(name);
-        c->mutable_image()->set_image("sha256:" + image_id); // as the kubelet does
-        c->mutable_image()->set_user_specified_image(image);
-        c->add_command("/bin/sleep");
-        c->add_args("300");
-        auto* m = c->add_mounts();
-        m->set_host_path(host_path);
-        m->set_container_path(container_path);
-        m->set_readonly(readonly);
-        (*c->mutable_labels())["role"] = name;
-        c->mutable_linux()->mutable_security_context()->set_privileged(privileged);
-        cri::CreateContainerResponse resp;
-        k.call("CreateContainer",
-               [&](grpc::ClientContext* ctx) { return k.stub->CreateContainer(ctx, req, &resp); });
-        cri::StartContainerRequest sreq;
-        sreq.set_container_id(resp.container_id());
-        cri::StartContainerResponse sresp;
-        k.call("StartContainer",
-               [&](grpc::ClientContext* ctx) { return k.stub->StartContainer(ctx, sreq, &sresp); });
-        return resp.container_id();
+    const std::string pod_id =
+        k.run_pod("web-7d4", "shop", pod_uid, {{"app", "web"}, {"tier", "frontend"}});
+    auto spec = [&](const std::string& name, bool privileged, const std::string& host_path,
+                    const std::string& container_path, bool readonly) {
+        saker::test::CriContainerSpec c;
+        c.name = name;
+        c.image_id = "sha256:" + image_id;
+        c.image = image;
+        c.privileged = privileged;
+        c.mounts = {{host_path, container_path, readonly}};
+        c.labels = {{"role", name}};
+        return c;
     };
     const uint64_t t0 = static_cast<uint64_t>(std::time(nullptr) - 1) * 1000000000ull;
-    const std::string priv_id = create("priv", true, "/proc", "/host/proc", true);
-    const std::string plain_id = create("plain", false, data_path, "/data", false);
+    const std::string priv_id = k.start(pod_id, spec("priv", true, "/proc", "/host/proc", true));
+    const std::string plain_id = k.start(pod_id, spec("plain", false, data_path, "/data", false));
     const uint64_t t1 = static_cast<uint64_t>(std::time(nullptr) + 1) * 1000000000ull;
 
     // The agent's chain on this host: CRI first, then containerd's own API.
@@ -257,6 +166,5 @@ TEST_CASE("CRI client against containerd's CRI plugin: privileged and unprivileg
     REQUIRE(s.has_value());
     CHECK(s->k8s_pod_name == "web-7d4");
     CHECK(s->k8s_ns_name == "shop");
-    (void)manifest_digest;
     client.stop();
 }
