@@ -534,10 +534,11 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
     if (runtimes.client) {
         auto cs = runtimes.client->stats();
         const auto& ss = runtimes.source->stats();
-        spdlog::info("container metadata: {} containers tracked, {} found, {} not found, {} "
-                     "lookup errors, {} requests dropped, {} waits ({} timed out)",
-                     ss.tracked.load(), cs.found, cs.not_found, cs.rpc_errors, cs.dropped,
-                     ss.waits.load(), ss.timeouts.load());
+        spdlog::info(
+            "container metadata: {} containers tracked, {} found, {} not found, {} "
+            "lookup errors, {} requests dropped, {} waits ({} timed out, {:.1f} ms in all)",
+            ss.tracked.load(), cs.found, cs.not_found, cs.rpc_errors, cs.dropped, ss.waits.load(),
+            ss.timeouts.load(), ss.wait_ns.load() / 1e6);
     }
 #endif
     return rc;

@@ -200,7 +200,11 @@ void container_rules(bool starts) {
     INFO("agent log:\n" << agent.log());
     CHECK(rc == 0);
     // Its metadata summary at exit: the containers were found through CRI.
-    CHECK(agent.log().find("container metadata:") != std::string::npos);
+    const std::string log = agent.log();
+    const auto at = log.find("container metadata:");
+    CHECK(at != std::string::npos);
+    if (at != std::string::npos)
+        std::printf("agent: %s\n", log.substr(at, log.find('\n', at) - at).c_str());
     std::printf("container rules (CRI): %zu rules verified live; slowest alert %.3f s after its "
                 "action; whole test %.2f s\n",
                 scenarios.size(), slowest,
