@@ -1081,13 +1081,11 @@ const std::vector<I::Row>& I::rows() {
         {.name = "container.host_network", .fn = META(m->host_network ? V::of_int(*m->host_network) : V{})},
         {.name = "container.host_ipc", .fn = META(m->host_ipc ? V::of_int(*m->host_ipc) : V{})},
         {.name = "k8s.pod.ip", .fn = META(opt_str(f, m->ip))},
-        // Falco's container plugin extracts nothing for these (deprecated, or the CNI result
-        // saker does not ask for): an extractor that answers absent, as Falco does.
+        // Deprecated in Falco's container plugin, which never sets them: an extractor that
+        // answers absent, as Falco's does (docs/FIELDS.md).
         {.name = "container.healthcheck", .fn = X()},
         {.name = "container.liveness_probe", .fn = X()},
         {.name = "container.readiness_probe", .fn = X()},
-        {.name = "container.cni.json", .fn = X()},
-        {.name = "k8s.pod.cni.json", .fn = X()},
         {.name = "k8s.rc.name", .fn = X()}, {.name = "k8s.rc.id", .fn = X()}, {.name = "k8s.rc.label", .fn = X()}, {.name = "k8s.rc.labels", .fn = X()},
         {.name = "k8s.svc.name", .fn = X()}, {.name = "k8s.svc.id", .fn = X()}, {.name = "k8s.svc.label", .fn = X()}, {.name = "k8s.svc.labels", .fn = X()},
         {.name = "k8s.ns.id", .fn = X()}, {.name = "k8s.ns.label", .fn = X()}, {.name = "k8s.ns.labels", .fn = X()},

@@ -112,6 +112,10 @@ class CriPods {
             (*c->mutable_labels())[k] = v;
         auto* sc = c->mutable_linux()->mutable_security_context();
         sc->set_privileged(s.privileged);
+        // As the kubelet sets them for a pod without shareProcessNamespace: the pod's network,
+        // the container's own pid namespace (its first process is pid 1 there).
+        sc->mutable_namespace_options()->set_network(cri::NODE);
+        sc->mutable_namespace_options()->set_pid(cri::CONTAINER);
         if (s.run_as_user >= 0) sc->mutable_run_as_user()->set_value(s.run_as_user);
         cri::CreateContainerResponse resp;
         call("CreateContainer",
