@@ -21,7 +21,9 @@
 //   from a host process or to another address.
 // - Unexpected K8s NodePort Connection: nc in the container to port 30080 vs port 29999.
 // Users: - Non sudo setuid: setuid(bin) called by daemon vs setuid(nobody) by nobody (Falco's
-//   `somebody_becoming_themselves`, which reads evt.arg.uid as a user name).
+//   `somebody_becoming_themselves`, which reads evt.arg.uid as a user name); in the container,
+//   busybox httpd -u becoming a user its /etc/passwd names vs a uid it does not (<NA>, which
+//   `known_user_in_container` excludes).
 // - System user interactive: a command run as daemon below a process named sshd vs below worker.
 // - Program run with disallowed http proxy env: curl with HTTP_PROXY set vs with HTTPS_PROXY.
 #include "rules/attack_kit.h"
@@ -160,7 +162,12 @@ TEST_CASE("Falco's upstream rules on connection peers and users fire live",
                       "rules[].enable.rule=Detect outbound connections to common miner pool ports"},
                      std::chrono::seconds(40), &resolver);
 
-    AttackContainer c("saker-peerrules-", {"sh", "sleep", "nc", "tftp", "timeout"});
+    // CAP_SETUID/CAP_SETGID (Docker's defaults have them) for httpd -u.
+    AttackContainer c("saker-peerrules-", {"sh", "sleep", "nc", "tftp", "timeout", "httpd"},
+                      {"CAP_SETUID", "CAP_SETGID"});
+    // The image's users: root and saker (1234); uid 4321 has no name in the container.
+    write_file(c.rootfs() / "etc" / "passwd",
+               "root:x:0:0:root:/root:/bin/sh\nsaker:x:1234:1234:saker:/:/bin/sh\n");
     c.start();
     const std::string short_id = c.short_id();
     const auto in_this_container = by_container(short_id);
@@ -173,6 +180,13 @@ TEST_CASE("Falco's upstream rules on connection peers and users fire live",
     };
     auto tftp = [](const std::string& ip, const std::string& port) {
         return "/bin/timeout 1 /bin/tftp -g -r x -l /dev/null " + ip + " " + port;
+    };
+    // busybox httpd serving on `port` for 1 s (then stopped by timeout: 143), as `uid` once bound.
+    auto httpd_as = [&](const std::string& uid, const std::string& port) {
+        Cmd r =
+            c.exec("/bin/timeout 1 /bin/httpd -f -p " + port + " -h /tmp -u " + uid + ":" + uid);
+        INFO("httpd -u " << uid << ": " << r.out);
+        CHECK(r.status == 143);
     };
     auto from_host = [](const Alert& a) { return field(a, "container.id") == "host"; };
     auto udp_sent = [](const std::string& evt_type) {
@@ -301,6 +315,21 @@ TEST_CASE("Falco's upstream rules on connection peers and users fire live",
              CHECK(field(a, "user.name") == "daemon");
              CHECK(field(a, "user.uid") == "1");
              CHECK(field(a, "evt.arg.uid") == "bin");
+         }},
+        {"Non sudo setuid", "Notice",
+         "httpd -u 1234 in the container: setuid() to saker, a user the container's passwd "
+         "names (known_user_in_container)",
+         "the same with -u 4321, a uid it does not name (user.name <NA>)",
+         [&] { httpd_as("4321", "8081"); }, [&] { httpd_as("1234", "8082"); },
+         [&](const Alert& a) { return in_this_container(a) && by_cmdline("-u 4321")(a); },
+         [&](const Alert& a) { return in_this_container(a) && by_cmdline("-u 1234")(a); },
+         [&](const Alert& a) {
+             // Falco evaluates a successful setuid with the process's new user.
+             CHECK(field(a, "evt.type") == "setuid");
+             CHECK(field(a, "proc.name") == "httpd");
+             CHECK(field(a, "user.name") == "saker");
+             CHECK(field(a, "user.uid") == "1234");
+             CHECK(field(a, "evt.arg.uid") == "saker");
          }},
         {"System user interactive", "Informational",
          "true run as daemon by a shell named sshd (interactive: an sshd ancestor)",
