@@ -5,11 +5,13 @@
 // in them (ExecSync) and reads their status. Every call has a 30 s deadline and is REQUIREd to
 // succeed (the containerd log's tail is quoted when one fails). The destructor stops and removes
 // the pods it ran (and their containers), and removes the pods' parent cgroup, which runc
-// leaves behind empty.
+// leaves behind empty. cri_missing() says what a CRI test cannot run without.
 #pragma once
 
 #include "cri_runtime.grpc.pb.h"
+#include "support/busybox_rootfs.h"
 #include "support/process_runner.h"
+#include "support/root_guard.h"
 
 #include <catch2/catch.hpp>
 #include <grpcpp/grpcpp.h>
@@ -174,5 +176,15 @@ class CriPods {
     cri::PodSandboxConfig pod_config_;
     std::vector<std::string> pods_;
 };
+
+// "" when root, BPF, containerd with its tools and a static busybox are here, else what is missing.
+inline std::string cri_missing() {
+    std::string missing = probe_missing();
+    for (const char* tool :
+         {"containerd", "ctr", "runc", "containerd-shim-runc-v2", "tar", "sha256sum"})
+        if (find_tool(tool).empty()) missing += std::string(tool) + " missing; ";
+    if (static_busybox().empty()) missing += "static busybox missing (busybox-static); ";
+    return missing;
+}
 
 } // namespace saker::test
