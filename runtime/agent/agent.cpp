@@ -63,6 +63,16 @@ std::vector<uint32_t> syscalls_for(const Ruleset& rules, const std::vector<std::
     return {nrs.begin(), nrs.end()};
 }
 
+std::vector<const Rule*> rules_never_fed(const Ruleset& rules) {
+    std::vector<const Rule*> out;
+    for (const auto& r : rules.rules)
+        if (r.enabled && !r.evttypes.all &&
+            std::none_of(r.evttypes.names.begin(), r.evttypes.names.end(),
+                         [](const std::string& n) { return capture::produces_event(n); }))
+            out.push_back(&r);
+    return out;
+}
+
 namespace {
 
 bool reads_buffer(std::string_view field, std::string_view arg) {
@@ -153,6 +163,13 @@ std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string
         return nullptr;
     }
     s->payload_syscalls = payload_syscalls_for(s->rules->rules);
+    for (const Rule* r : rules_never_fed(s->rules->rules)) {
+        std::string types;
+        for (const auto& n : r->evttypes.names)
+            types += (types.empty() ? "" : ", ") + n;
+        spdlog::warn("rules: rule '{}' can never fire: saker captures none of its event types ({})",
+                     r->name, types);
+    }
     s->outputs = output::Outputs::create(c, hostname, error, stdout_stream);
     if (!s->outputs) return nullptr;
     s->watched = rr.files;

@@ -61,6 +61,10 @@ int run(const RunRequest& request, Signals& signals, AgentStats& stats, std::str
 std::vector<uint32_t> syscalls_for(const Ruleset& rules, const std::vector<std::string>& extra = {},
                                    std::vector<std::string>* unknown = nullptr);
 
+// The enabled rules none of whose event types the capture can deliver (capture::produces_event):
+// they load but can never fire, so the agent warns about each (e.g. `evt.type = sendmmsg`).
+std::vector<const Rule*> rules_never_fed(const Ruleset& rules);
+
 // The I/O syscalls whose records must carry the buffer's first bytes: those among an enabled
 // rule's event types (every I/O syscall for a rule that matches all types) when its condition
 // or output reads the buffer (evt.buffer, evt.arg.data). Empty for the default rules, which

@@ -49,6 +49,10 @@ std::optional<uint32_t> syscall_nr(std::string_view name) {
     return std::nullopt;
 }
 
+bool produces_event(std::string_view falco_name) {
+    return falco_name == "procexit" || syscall_nr(falco_name).has_value();
+}
+
 const std::vector<uint32_t>& handled_syscalls() {
     // Everything named except read/write: high volume, GENERIC only, opt-in.
     static const std::vector<uint32_t> all = [] {

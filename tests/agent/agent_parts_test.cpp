@@ -1,4 +1,5 @@
 // The agent's own parts without the probe: rule selection, drop policy, config-file watching.
+#include "runtime/agent/agent.h"
 #include "runtime/agent/compiled_rules.h"
 #include "runtime/agent/drop_actions.h"
 #include "runtime/agent/file_watch.h"
@@ -69,6 +70,39 @@ TEST_CASE("rule selectors apply in order, by name glob and by tag") {
     CHECK_FALSE(enabled(*c, "Alpha open"));
     CHECK(enabled(*c, "Beta open"));
     CHECK(enabled(*c, "Gamma exec"));
+}
+
+TEST_CASE("a rule none of whose event types is captured is named: it could never fire") {
+    TempDir dir;
+    agent::RulesRequest req;
+    req.files = {dir.write("r.yaml", std::string(kRules) + R"(
+- rule: Batched sends
+  desc: d
+  condition: evt.type in (sendmmsg, recvmmsg) and fd.sport = 53
+  output: mmsg %fd.name
+  priority: WARNING
+- rule: Exits or batches
+  desc: e
+  condition: evt.type in (procexit, sendmmsg)
+  output: exit %proc.name
+  priority: WARNING
+- rule: Any event
+  desc: f
+  condition: proc.name = delta
+  output: any %proc.name
+  priority: WARNING
+)")};
+    req.engine.kind = EngineKind::Interp;
+    std::string error;
+    auto c = agent::compile_rules(req, error);
+    REQUIRE(c);
+    auto never = agent::rules_never_fed(c->rules);
+    REQUIRE(never.size() == 1);
+    CHECK(never[0]->name == "Batched sends");
+    req.selectors = {{false, false, "Batched sends"}}; // a disabled rule is not reported
+    c = agent::compile_rules(req, error);
+    REQUIRE(c);
+    CHECK(agent::rules_never_fed(c->rules).empty());
 }
 
 TEST_CASE("the minimum priority unloads less severe rules") {

@@ -11,7 +11,6 @@
 // Classes: "fires" (every condition field supported, at least one of its event types captured),
 // "cannot fire on this kind of host" (a condition field Falco itself never sets: no agent can
 // observe it), "does not fire yet" (anything else, with what is missing).
-#include "bpf/syscalls_x86_64.h"
 #include "frontend/fields.h"
 #include "frontend/frontend.h"
 #include "runtime/capture/syscalls.h"
@@ -65,17 +64,6 @@ const std::map<std::string, Gap, std::less<>>& gaps() {
         return g;
     }();
     return m;
-}
-
-// The Falco event names the probe produces by default.
-const std::set<std::string>& captured_types() {
-    static const std::set<std::string> names = [] {
-        std::set<std::string> s{"procexit"};
-        for (uint32_t nr : capture::handled_syscalls())
-            s.insert(std::string(capture::syscall_name(nr)));
-        return s;
-    }();
-    return names;
 }
 
 void fields_of(const ast::Operand& o, std::set<std::string>& out) {
@@ -140,7 +128,7 @@ std::string classify_all() {
         bool any_captured = !types || types->all;
         if (types && !types->all)
             for (const auto& t : types->names) {
-                if (captured_types().count(t))
+                if (capture::produces_event(t))
                     any_captured = true;
                 else
                     uncaptured.insert(t);
