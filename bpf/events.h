@@ -100,7 +100,8 @@ struct saker_event_hdr {
     saker_u16 type;       /* enum saker_event_type */
     saker_u16 nparams;    /* params that follow */
     saker_s64 ret;        /* syscall return value; 0 for sched events */
-    saker_u32 syscall_nr; /* x86_64 syscall number; SAKER_NR_NONE for sched events */
+    saker_u32 syscall_nr; /* x86_64 syscall number (an ia32 one's x86_64 twin); SAKER_NR_NONE for
+                             sched events */
     saker_u32 cpu;        /* bpf_get_smp_processor_id() */
     saker_u32 len;        /* total record bytes, header included */
     saker_u32 flags;      /* SAKER_EVF_* */
@@ -108,6 +109,7 @@ struct saker_event_hdr {
 
 #define SAKER_NR_NONE 0xffffffffu
 #define SAKER_EVF_TRUNCATED 0x1u /* at least one param was cut or skipped */
+#define SAKER_EVF_IA32 0x2u      /* a 32-bit (ia32) syscall; syscall_nr is its x86_64 twin */
 
 /* Parameter kinds: how the bytes of one param are to be read. */
 enum saker_param_type {
@@ -168,6 +170,7 @@ struct saker_drop_counters {
     saker_u64 truncated_args; /* params cut to the probe's limits */
     saker_u64 read_faults;    /* params whose read failed */
     saker_u64 tail_call_miss; /* interesting syscall with no handler: sent as GENERIC */
+    saker_u64 ia32_dropped;   /* wanted ia32 syscall whose arguments the probe cannot decode */
 };
 
 /* Interest map: BPF_MAP_TYPE_ARRAY, key = syscall nr (u32), value = u8 (1 = emit).
@@ -211,13 +214,13 @@ static_assert(offsetof(struct saker_event_hdr, len) == 40, "wire header layout")
 static_assert(sizeof(struct saker_param_hdr) == 4, "param header size");
 static_assert(sizeof(struct saker_sockaddr) == 116, "sockaddr size");
 static_assert(sizeof(struct saker_tuple) == 240, "tuple size");
-static_assert(sizeof(struct saker_drop_counters) == 40, "drop counters size");
+static_assert(sizeof(struct saker_drop_counters) == 48, "drop counters size");
 #else
 _Static_assert(sizeof(struct saker_event_hdr) == 48, "wire header size");
 _Static_assert(sizeof(struct saker_param_hdr) == 4, "param header size");
 _Static_assert(sizeof(struct saker_sockaddr) == 116, "sockaddr size");
 _Static_assert(sizeof(struct saker_tuple) == 240, "tuple size");
-_Static_assert(sizeof(struct saker_drop_counters) == 40, "drop counters size");
+_Static_assert(sizeof(struct saker_drop_counters) == 48, "drop counters size");
 #endif
 
 #endif /* SAKER_BPF_EVENTS_H */

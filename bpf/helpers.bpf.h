@@ -17,6 +17,7 @@
 #include "core_fixes.bpf.h"
 #include "events.h"
 #include "maps.bpf.h"
+#include "syscalls_ia32.h"
 #include "syscalls_x86_64.h"
 
 #define REC_MASK (SAKER_MAX_RECORD - 1)
@@ -66,27 +67,63 @@ static __always_inline struct saker_drop_counters* counters(void) {
 
 /* ---- syscall arguments (x86_64 pt_regs) ------------------------------------ */
 
-/* tp_btf sys_exit hands us the user pt_regs; the argument registers are never
- * written by the syscall path (only ax gets the return value), so reading the
- * args at exit is the same as at enter. regs is a BTF pointer: plain loads
- * (CO-RE relocated, fault-guarded by the verifier) instead of a
- * bpf_probe_read_kernel() call per register. */
-static __always_inline __u64 sys_arg(struct pt_regs* regs, int i) {
-    switch (i) {
-    case 0:
-        return regs->di;
-    case 1:
-        return regs->si;
-    case 2:
-        return regs->dx;
-    case 3:
-        return regs->r10;
-    case 4:
-        return regs->r8;
-    case 5:
-        return regs->r9;
+/* Argument i of the syscall whose record s holds, as ev_args() saved it. s may be NULL
+ * (a handler reading its arguments before checking s): 0. */
+static __always_inline __u64 sys_arg(struct saker_scratch* s, int i) {
+    return s ? s->args[i & 7] : 0;
+}
+
+/* ---- 32-bit (ia32) syscalls ------------------------------------------------- */
+
+#define SAKER_TS_COMPAT 0x0002 /* arch/x86 thread_info.status: in an ia32 syscall */
+
+/* The task is in an ia32 syscall (int 0x80, sysenter, or syscall from 32-bit code): its
+ * number is the i386 table's and its arguments are in bx, cx, dx, si, di, bp. What the
+ * kernel's in_ia32_syscall() asks; a 64-bit process can make such calls too (int 0x80). */
+static __always_inline int in_ia32_syscall(void) {
+    struct task_struct* t = bpf_get_current_task_btf();
+
+    if (!bpf_core_field_exists(t->thread_info.status)) return 0;
+    return t->thread_info.status & SAKER_TS_COMPAT; /* a BTF pointer: a direct load */
+}
+
+/* i386 syscall nr -> saker's (x86_64) nr + 1, SAKER_COMPAT_UNDECODABLE set when the i386
+ * call has other argument layouts than the x86_64 handler reads (then it is dropped, counted,
+ * never decoded as something it is not); 0 = not a syscall saker reports. */
+#define SAKER_COMPAT_UNDECODABLE 0x80000000u
+#define SAKER_X_IA32(name, nr32) [nr32] = SAKER_NR_##name + 1,
+#define SAKER_X_IA32_UNDECODABLE(name, nr32)                                                       \
+    [nr32] = (SAKER_NR_##name + 1) | SAKER_COMPAT_UNDECODABLE,
+const __u32 saker_ia32_to_x64[SAKER_SYSCALL_TABLE_SIZE] = {
+    SAKER_IA32_SYSCALLS(SAKER_X_IA32) SAKER_IA32_UNDECODABLE(SAKER_X_IA32_UNDECODABLE)};
+#undef SAKER_X_IA32
+#undef SAKER_X_IA32_UNDECODABLE
+
+/* ---- record building ------------------------------------------------------- */
+
+/* Saves the syscall's arguments into s: registers are BTF pointers, so plain loads
+ * (CO-RE relocated, fault-guarded by the verifier) instead of a bpf_probe_read_kernel() per
+ * register. tp_btf sys_exit and fexit both hand us the user pt_regs; the argument registers
+ * are never written by the syscall path (only ax gets the return value), so reading them at
+ * exit is the same as at enter. ia32 arguments are 32 bits wide: zero-extended, as the
+ * kernel's compat wrappers do for pointers (handlers cast signed ones, e.g. (int) fds). */
+static __always_inline void ev_args(struct saker_scratch* s, struct pt_regs* regs, int ia32) {
+    if (ia32) {
+        s->args[0] = (__u32)regs->bx;
+        s->args[1] = (__u32)regs->cx;
+        s->args[2] = (__u32)regs->dx;
+        s->args[3] = (__u32)regs->si;
+        s->args[4] = (__u32)regs->di;
+        s->args[5] = (__u32)regs->bp;
+        s->flags |= SAKER_EVF_IA32;
+    } else {
+        s->args[0] = regs->di;
+        s->args[1] = regs->si;
+        s->args[2] = regs->dx;
+        s->args[3] = regs->r10;
+        s->args[4] = regs->r8;
+        s->args[5] = regs->r9;
     }
-    return 0;
 }
 
 /* ---- record building ------------------------------------------------------- */

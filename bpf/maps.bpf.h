@@ -19,6 +19,9 @@ struct saker_scratch {
     __u16 pad;
     __u32 flags; /* SAKER_EVF_* */
     __u32 pad2;
+    /* The syscall's six arguments in the order its ABI passes them (ev_args), so
+     * handlers read the same slots for a 64-bit and an ia32 (compat) syscall. */
+    __u64 args[8];
     __u8 buf[SAKER_SCRATCH_BYTES];
 };
 

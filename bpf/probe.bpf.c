@@ -63,22 +63,44 @@ static __always_inline int h_generic_body(void* ctx, struct pt_regs* regs, long 
 
     if (!s) return 0;
     for (int i = 0; i < 6; i++)
-        put_u64(s, sys_arg(regs, i));
+        put_u64(s, sys_arg(s, i));
     ev_submit(s);
     return 0;
 }
 
 /* ---- tracepoint mode ------------------------------------------------------ */
 
+/* The x86_64 number of the syscall in regs that returned ret, translating an ia32 one
+ * (syscalls_ia32.h); SAKER_NR_NONE when it is not reported. */
+static __always_inline __u32 syscall_nr_of(struct pt_regs* regs, int ia32, long ret) {
+    __u32 nr = regs->orig_ax; /* a BTF pointer: a direct load */
+    __u32 x64;
+
+    if (nr >= SAKER_SYSCALL_TABLE_SIZE) return SAKER_NR_NONE;
+    if (!ia32) return nr;
+    x64 = saker_ia32_to_x64[nr];
+    if (!x64) return SAKER_NR_NONE;
+    if (x64 & SAKER_COMPAT_UNDECODABLE) {
+        x64 = (x64 & ~SAKER_COMPAT_UNDECODABLE) - 1;
+        /* A successful exec is reported whole from sched_process_exec: nothing lost. */
+        int exec_ok = (x64 == SAKER_NR_execve || x64 == SAKER_NR_execveat) && ret == 0;
+        if (!exec_ok && syscall_wanted(x64)) SAKER_COUNT(ia32_dropped);
+        return SAKER_NR_NONE;
+    }
+    return x64 - 1;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(saker_sys_exit, struct pt_regs* regs, long ret) {
-    __u32 nr = regs->orig_ax; /* a BTF pointer: a direct load */
+    int ia32 = in_ia32_syscall();
+    __u32 nr = syscall_nr_of(regs, ia32, ret);
     struct saker_scratch* s;
 
     if (nr >= SAKER_SYSCALL_TABLE_SIZE || !syscall_wanted(nr)) return 0;
     s = scratch_get();
     if (!s) return 0;
     ev_begin(s, SAKER_EVT_GENERIC, nr, ret);
+    ev_args(s, regs, ia32);
     bpf_tail_call(ctx, &exit_handlers, nr);
 
     /* No handler for nr: still report it, with the raw arguments. */
@@ -90,29 +112,33 @@ int BPF_PROG(saker_sys_exit, struct pt_regs* regs, long ret) {
 
 /* Starts the record; NULL when the task is the agent itself. Attached means
  * wanted: no interest-map lookup. */
-static __always_inline struct saker_scratch* fx_begin(__u32 nr, long ret) {
+static __always_inline struct saker_scratch* fx_begin(__u32 nr, struct pt_regs* regs, int ia32,
+                                                      long ret) {
     struct saker_scratch* s;
 
     if (ignored_task()) return NULL;
     s = scratch_get();
-    if (s) ev_begin(s, SAKER_EVT_GENERIC, nr, ret);
+    if (!s) return NULL;
+    ev_begin(s, SAKER_EVT_GENERIC, nr, ret);
+    ev_args(s, regs, ia32);
     return s;
 }
 
 #define SAKER_FX_PROG(name, kname, handler)                                                        \
     SEC("fexit/__x64_sys_" #kname)                                                                 \
     int BPF_PROG(saker_fx_##name, struct pt_regs* regs, long ret) {                                \
-        if (!fx_begin(SAKER_NR_##name, ret)) return 0;                                             \
+        if (!fx_begin(SAKER_NR_##name, regs, 0, ret)) return 0;                                    \
         return handler##_body(ctx, regs, ret);                                                     \
     }
 #define SAKER_FX_GENERIC(name, kname) SAKER_FX_PROG(name, kname, h_generic)
 SAKER_SYSCALL_HANDLERS(SAKER_FX_PROG)
 SAKER_GENERIC_SYSCALLS(SAKER_FX_GENERIC)
 
-/* The syscall the current task is in (its user pt_regs). */
-static __always_inline __u32 current_syscall(struct pt_regs** regs) {
+/* The syscall the current task is in (its user pt_regs), as syscall_nr_of() names it. */
+static __always_inline __u32 current_syscall(struct pt_regs** regs, int* ia32) {
     *regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
-    return (*regs)->orig_ax;
+    *ia32 = in_ia32_syscall();
+    return syscall_nr_of(*regs, *ia32, 0);
 }
 
 /* fork/vfork in the parent (see SAKER_CLONE_WRAPPERS): kernel_clone() also
@@ -120,10 +146,11 @@ static __always_inline __u32 current_syscall(struct pt_regs** regs) {
 SEC("fexit/kernel_clone")
 int BPF_PROG(saker_fx_fork, struct kernel_clone_args* args, long ret) {
     struct pt_regs* regs;
-    __u32 nr = current_syscall(&regs);
+    int ia32;
+    __u32 nr = current_syscall(&regs, &ia32);
 
     if ((nr != SAKER_NR_fork && nr != SAKER_NR_vfork) || !syscall_wanted(nr)) return 0;
-    if (!fx_begin(nr, (int)ret)) return 0;
+    if (!fx_begin(nr, regs, ia32, (int)ret)) return 0;
     return h_clone_body(ctx, regs, (int)ret);
 }
 
@@ -134,13 +161,14 @@ SEC("fexit/schedule_tail")
 int BPF_PROG(saker_fx_child, struct task_struct* prev) {
     struct task_struct* t = bpf_get_current_task_btf();
     struct pt_regs* regs;
+    int ia32;
     __u32 nr;
 
     if (t->flags & (SAKER_PF_KTHREAD | SAKER_PF_IO_WORKER)) return 0;
-    nr = current_syscall(&regs);
+    nr = current_syscall(&regs, &ia32);
     if (nr != SAKER_NR_clone && nr != SAKER_NR_clone3 && nr != SAKER_NR_fork &&
         nr != SAKER_NR_vfork)
         return 0;
-    if (!syscall_wanted(nr) || !fx_begin(nr, 0)) return 0;
+    if (!syscall_wanted(nr) || !fx_begin(nr, regs, ia32, 0)) return 0;
     return h_clone_body(ctx, regs, 0);
 }

@@ -24,9 +24,9 @@ SAKER_EXIT_HANDLER(h_setid) {
         n = 3;
         break;
     }
-    put_u64(s, (__u32)sys_arg(regs, 0));
-    put_u64(s, n > 1 ? (__u32)sys_arg(regs, 1) : (__u32)-1);
-    put_u64(s, n > 2 ? (__u32)sys_arg(regs, 2) : (__u32)-1);
+    put_u64(s, (__u32)sys_arg(s, 0));
+    put_u64(s, n > 1 ? (__u32)sys_arg(s, 1) : (__u32)-1);
+    put_u64(s, n > 2 ? (__u32)sys_arg(s, 2) : (__u32)-1);
     put_u64(s, BPF_CORE_READ(c, uid.val));
     put_u64(s, BPF_CORE_READ(c, euid.val));
     put_u64(s, BPF_CORE_READ(c, gid.val));

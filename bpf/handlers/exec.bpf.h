@@ -20,8 +20,8 @@ SAKER_EXIT_HANDLER(h_execve) {
 
     if (!s || ret == 0) return 0;
     at = ev_nr(s) == SAKER_NR_execveat;
-    put_str(s, (const void*)sys_arg(regs, at ? 1 : 0), 1);
-    put_user_argv(s, (const char* const*)sys_arg(regs, at ? 2 : 1));
+    put_str(s, (const void*)sys_arg(s, at ? 1 : 0), 1);
+    put_user_argv(s, (const char* const*)sys_arg(s, at ? 2 : 1));
     ev_submit(s);
     return 0;
 }
@@ -100,10 +100,16 @@ static __always_inline void put_mm_env(struct saker_scratch* s, struct task_stru
                SAKER_MAX_ENV);
 }
 
-/* execve or execveat: the syscall this exec happens inside. */
+/* execve or execveat: the syscall this exec happens inside. Loading an ia32 image makes it
+ * an ia32 execve (the kernel rewrites orig_ax and TS_COMPAT for the first return to the new
+ * image), so the i386 number is translated like the sys_exit dispatcher's. */
 static __always_inline __u32 exec_syscall_nr(struct task_struct* p) {
     struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(p);
-    return BPF_CORE_READ(regs, orig_ax);
+    __u32 nr = BPF_CORE_READ(regs, orig_ax), x64;
+
+    if (!in_ia32_syscall() || nr >= SAKER_SYSCALL_TABLE_SIZE) return nr;
+    x64 = saker_ia32_to_x64[nr] & ~SAKER_COMPAT_UNDECODABLE;
+    return x64 ? x64 - 1 : SAKER_NR_NONE;
 }
 
 SEC("tp_btf/sched_process_exec")

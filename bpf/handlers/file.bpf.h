@@ -12,10 +12,9 @@
 SAKER_EXIT_HANDLER(h_open) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_OPEN);
     __u64 dirfd = (__u64)SAKER_AT_FDCWD, path, flags, mode, how[2] = {};
-    /* All four registers first: loads from regs and from the stack (how) must stay
+    /* All four arguments first: loads from the scratch and from the stack (how) must stay
      * separate instructions, which the verifier requires and a merged switch breaks. */
-    __u64 a0 = sys_arg(regs, 0), a1 = sys_arg(regs, 1), a2 = sys_arg(regs, 2),
-          a3 = sys_arg(regs, 3);
+    __u64 a0 = sys_arg(s, 0), a1 = sys_arg(s, 1), a2 = sys_arg(s, 2), a3 = sys_arg(s, 3);
 
     if (!s) return 0;
     switch (ev_nr(s)) {
@@ -50,9 +49,9 @@ SAKER_EXIT_HANDLER(h_io) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_IO);
 
     if (!s) return 0;
-    put_u64(s, (__s64)(int)sys_arg(regs, 0));
-    put_u64(s, sys_arg(regs, 2));
-    put_payload(s, (const void*)sys_arg(regs, 1), payload_len(ev_nr(s), ret));
+    put_u64(s, (__s64)(int)sys_arg(s, 0));
+    put_u64(s, sys_arg(s, 2));
+    put_payload(s, (const void*)sys_arg(s, 1), payload_len(ev_nr(s), ret));
     ev_submit(s);
     return 0;
 }
@@ -62,7 +61,7 @@ SAKER_EXIT_HANDLER(h_fd) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_FD);
 
     if (!s) return 0;
-    put_u64(s, (__s64)(int)sys_arg(regs, 0));
+    put_u64(s, (__s64)(int)sys_arg(s, 0));
     ev_submit(s);
     return 0;
 }
@@ -74,9 +73,9 @@ SAKER_EXIT_HANDLER(h_dup) {
 
     if (!s) return 0;
     nr = ev_nr(s);
-    put_u64(s, (__s64)(int)sys_arg(regs, 0));
-    put_u64(s, nr == SAKER_NR_dup ? (__u64)-1 : (__u64)(__s64)(int)sys_arg(regs, 1));
-    put_u64(s, nr == SAKER_NR_dup3 ? sys_arg(regs, 2) : 0);
+    put_u64(s, (__s64)(int)sys_arg(s, 0));
+    put_u64(s, nr == SAKER_NR_dup ? (__u64)-1 : (__u64)(__s64)(int)sys_arg(s, 1));
+    put_u64(s, nr == SAKER_NR_dup3 ? sys_arg(s, 2) : 0);
     ev_submit(s);
     return 0;
 }

@@ -11,12 +11,12 @@ SAKER_EXIT_HANDLER(h_mmap) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_MMAP);
 
     if (!s) return 0;
-    put_u64(s, sys_arg(regs, 0));
-    put_u64(s, sys_arg(regs, 1));
-    put_u64(s, sys_arg(regs, 2));
+    put_u64(s, sys_arg(s, 0));
+    put_u64(s, sys_arg(s, 1));
+    put_u64(s, sys_arg(s, 2));
     if (ev_nr(s) == SAKER_NR_mmap) {
-        put_u64(s, sys_arg(regs, 3));
-        put_u64(s, (__s64)(int)sys_arg(regs, 4));
+        put_u64(s, sys_arg(s, 3));
+        put_u64(s, (__s64)(int)sys_arg(s, 4));
     }
     ev_submit(s);
     return 0;
@@ -26,8 +26,8 @@ SAKER_EXIT_HANDLER(h_memfd) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_MEMFD);
 
     if (!s) return 0;
-    put_str(s, (const void*)sys_arg(regs, 0), 1);
-    put_u64(s, sys_arg(regs, 1));
+    put_str(s, (const void*)sys_arg(s, 0), 1);
+    put_u64(s, sys_arg(s, 1));
     ev_submit(s);
     return 0;
 }
@@ -38,10 +38,10 @@ SAKER_EXIT_HANDLER(h_pipe) {
     int fds[2] = {-1, -1};
 
     if (!s) return 0;
-    if (ret == 0) bpf_probe_read_user(fds, sizeof(fds), (void*)sys_arg(regs, 0));
+    if (ret == 0) bpf_probe_read_user(fds, sizeof(fds), (void*)sys_arg(s, 0));
     put_u64(s, (__s64)fds[0]);
     put_u64(s, (__s64)fds[1]);
-    put_u64(s, ev_nr(s) == SAKER_NR_pipe2 ? sys_arg(regs, 1) : 0);
+    put_u64(s, ev_nr(s) == SAKER_NR_pipe2 ? sys_arg(s, 1) : 0);
     ev_submit(s);
     return 0;
 }

@@ -12,8 +12,8 @@ SAKER_EXIT_HANDLER(h_ptrace) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_PTRACE);
 
     if (!s) return 0;
-    put_u64(s, sys_arg(regs, 0));
-    put_u64(s, (__s64)(int)sys_arg(regs, 1));
+    put_u64(s, sys_arg(s, 0));
+    put_u64(s, (__s64)(int)sys_arg(s, 1));
     ev_submit(s);
     return 0;
 }
@@ -21,7 +21,7 @@ SAKER_EXIT_HANDLER(h_ptrace) {
 /* KILL layout: tgid, tid, sig. kill(pid, sig) has no tid (0); tkill no tgid (0). */
 SAKER_EXIT_HANDLER(h_kill) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_KILL);
-    __u64 a0 = (__s64)(int)sys_arg(regs, 0), a1 = (__s64)(int)sys_arg(regs, 1);
+    __u64 a0 = (__s64)(int)sys_arg(s, 0), a1 = (__s64)(int)sys_arg(s, 1);
 
     if (!s) return 0;
     switch (ev_nr(s)) {
@@ -32,7 +32,7 @@ SAKER_EXIT_HANDLER(h_kill) {
         put_u64(s, 0), put_u64(s, a0), put_u64(s, a1);
         break;
     default:
-        put_u64(s, a0), put_u64(s, a1), put_u64(s, sys_arg(regs, 2));
+        put_u64(s, a0), put_u64(s, a1), put_u64(s, sys_arg(s, 2));
         break;
     }
     ev_submit(s);
@@ -42,7 +42,7 @@ SAKER_EXIT_HANDLER(h_kill) {
 /* PRCTL layout: option, arg2, name (only for PR_SET_NAME: the new comm). */
 SAKER_EXIT_HANDLER(h_prctl) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_PRCTL);
-    __u64 option = sys_arg(regs, 0), arg2 = sys_arg(regs, 1);
+    __u64 option = sys_arg(s, 0), arg2 = sys_arg(s, 1);
 
     if (!s) return 0;
     put_u64(s, option);
@@ -59,8 +59,8 @@ SAKER_EXIT_HANDLER(h_setns) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_SETNS);
 
     if (!s) return 0;
-    put_u64(s, (__s64)(int)sys_arg(regs, 0));
-    put_u64(s, sys_arg(regs, 1));
+    put_u64(s, (__s64)(int)sys_arg(s, 0));
+    put_u64(s, sys_arg(s, 1));
     ev_submit(s);
     return 0;
 }
@@ -70,7 +70,7 @@ SAKER_EXIT_HANDLER(h_flags) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_FLAGS);
 
     if (!s) return 0;
-    put_u64(s, sys_arg(regs, 0));
+    put_u64(s, sys_arg(s, 0));
     ev_submit(s);
     return 0;
 }

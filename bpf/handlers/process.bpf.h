@@ -20,10 +20,10 @@ SAKER_EXIT_HANDLER(h_clone) {
     if (!s) return 0;
     switch (ev_nr(s)) {
     case SAKER_NR_clone:
-        flags = sys_arg(regs, 0);
+        flags = sys_arg(s, 0);
         break;
     case SAKER_NR_clone3:
-        bpf_probe_read_user(&flags, sizeof(flags), (void*)sys_arg(regs, 0));
+        bpf_probe_read_user(&flags, sizeof(flags), (void*)sys_arg(s, 0));
         break;
     case SAKER_NR_vfork:
         flags = SAKER_CLONE_VFORK | SAKER_CLONE_VM | SAKER_SIGCHLD;
@@ -43,8 +43,8 @@ SAKER_EXIT_HANDLER(h_pgrp) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_GENERIC);
 
     if (!s) return 0;
-    put_u64(s, sys_arg(regs, 0));
-    put_u64(s, sys_arg(regs, 1));
+    put_u64(s, sys_arg(s, 0));
+    put_u64(s, sys_arg(s, 1));
     ev_submit(s);
     return 0;
 }

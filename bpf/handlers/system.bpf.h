@@ -12,10 +12,10 @@ SAKER_EXIT_HANDLER(h_mount) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_MOUNT);
 
     if (!s) return 0;
-    put_str(s, (const void*)sys_arg(regs, 0), 1);
-    put_str(s, (const void*)sys_arg(regs, 1), 1);
-    put_str(s, (const void*)sys_arg(regs, 2), 1);
-    put_u64(s, sys_arg(regs, 3));
+    put_str(s, (const void*)sys_arg(s, 0), 1);
+    put_str(s, (const void*)sys_arg(s, 1), 1);
+    put_str(s, (const void*)sys_arg(s, 2), 1);
+    put_u64(s, sys_arg(s, 3));
     ev_submit(s);
     return 0;
 }
@@ -24,8 +24,8 @@ SAKER_EXIT_HANDLER(h_umount) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_UMOUNT);
 
     if (!s) return 0;
-    put_str(s, (const void*)sys_arg(regs, 0), 1);
-    put_u64(s, sys_arg(regs, 1));
+    put_str(s, (const void*)sys_arg(s, 0), 1);
+    put_u64(s, sys_arg(s, 1));
     ev_submit(s);
     return 0;
 }
@@ -37,10 +37,10 @@ SAKER_EXIT_HANDLER(h_module) {
 
     if (!s) return 0;
     fin = ev_nr(s) == SAKER_NR_finit_module;
-    put_u64(s, fin ? (__u64)(__s64)(int)sys_arg(regs, 0) : (__u64)-1);
-    put_u64(s, fin ? 0 : sys_arg(regs, 1));
-    put_str(s, (const void*)sys_arg(regs, fin ? 1 : 2), 1);
-    put_u64(s, fin ? sys_arg(regs, 2) : 0);
+    put_u64(s, fin ? (__u64)(__s64)(int)sys_arg(s, 0) : (__u64)-1);
+    put_u64(s, fin ? 0 : sys_arg(s, 1));
+    put_str(s, (const void*)sys_arg(s, fin ? 1 : 2), 1);
+    put_u64(s, fin ? sys_arg(s, 2) : 0);
     ev_submit(s);
     return 0;
 }
@@ -48,13 +48,13 @@ SAKER_EXIT_HANDLER(h_module) {
 /* BPF layout: cmd, prog_type (BPF_PROG_LOAD only: first u32 of the attr). */
 SAKER_EXIT_HANDLER(h_bpf) {
     struct saker_scratch* s = handler_begin(SAKER_EVT_BPF);
-    __u64 cmd = sys_arg(regs, 0);
+    __u64 cmd = sys_arg(s, 0);
     __u32 prog_type = 0;
 
     if (!s) return 0;
     put_u64(s, cmd);
     if (cmd == SAKER_BPF_PROG_LOAD &&
-        !bpf_probe_read_user(&prog_type, sizeof(prog_type), (void*)sys_arg(regs, 1)))
+        !bpf_probe_read_user(&prog_type, sizeof(prog_type), (void*)sys_arg(s, 1)))
         put_u64(s, prog_type);
     else
         put_none(s);
@@ -68,8 +68,8 @@ SAKER_EXIT_HANDLER(h_io_uring) {
     __u32 flags = 0;
 
     if (!s) return 0;
-    bpf_probe_read_user(&flags, sizeof(flags), (void*)(sys_arg(regs, 1) + 8));
-    put_u64(s, (__u32)sys_arg(regs, 0));
+    bpf_probe_read_user(&flags, sizeof(flags), (void*)(sys_arg(s, 1) + 8));
+    put_u64(s, (__u32)sys_arg(s, 0));
     put_u64(s, flags);
     ev_submit(s);
     return 0;

@@ -27,12 +27,12 @@ std::vector<metrics::LabelValues> drop_labels(size_t ncpus) {
     std::vector<metrics::LabelValues> out;
     for (size_t cpu = 0; cpu < ncpus; ++cpu)
         for (const char* reason :
-             {"ringbuf_full", "truncated_args", "read_faults", "tail_call_miss"})
+             {"ringbuf_full", "truncated_args", "read_faults", "tail_call_miss", "ia32_dropped"})
             out.push_back({std::to_string(cpu), reason});
     return out;
 }
 
-constexpr size_t kReasons = 4;
+constexpr size_t kReasons = 5;
 
 } // namespace
 
@@ -120,7 +120,8 @@ void AgentMetrics::publish(const LoopTotals& t) {
         auto& seen = drops_seen_[cpu];
         const uint64_t fresh[kReasons] = {
             now.ringbuf_full - seen.ringbuf_full, now.truncated_args - seen.truncated_args,
-            now.read_faults - seen.read_faults, now.tail_call_miss - seen.tail_call_miss};
+            now.read_faults - seen.read_faults, now.tail_call_miss - seen.tail_call_miss,
+            now.ia32_dropped - seen.ia32_dropped};
         for (size_t r = 0; r < kReasons; ++r)
             if (fresh[r]) drops_[cpu * kReasons + r].inc(fresh[r]);
         seen = now;

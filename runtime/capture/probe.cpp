@@ -293,8 +293,8 @@ std::vector<DropCounters> Probe::drops_per_cpu() const {
     std::vector<DropCounters> out;
     for (const auto& r :
          read_per_cpu<saker_drop_counters>(bpf_map__fd(skel_->maps.drop_counters), "drop counters"))
-        out.push_back(
-            {r.events, r.ringbuf_full, r.truncated_args, r.read_faults, r.tail_call_miss});
+        out.push_back({r.events, r.ringbuf_full, r.truncated_args, r.read_faults, r.tail_call_miss,
+                       r.ia32_dropped});
     return out;
 }
 
@@ -337,6 +337,7 @@ DropCounters Probe::drops() const {
         sum.truncated_args += c.truncated_args;
         sum.read_faults += c.read_faults;
         sum.tail_call_miss += c.tail_call_miss;
+        sum.ia32_dropped += c.ia32_dropped;
     }
     return sum;
 }

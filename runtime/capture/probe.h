@@ -68,6 +68,7 @@ struct DropCounters {
     uint64_t truncated_args = 0;
     uint64_t read_faults = 0;
     uint64_t tail_call_miss = 0;
+    uint64_t ia32_dropped = 0; // wanted 32-bit syscalls the probe cannot decode (never misread)
 };
 
 // One loaded program's kernel statistics (bpf_prog_info): run counts and time are kept only
