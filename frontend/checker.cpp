@@ -210,11 +210,7 @@ class Checker {
 
     bool operand_type(Operand& o, OpType& t) {
         if (o.kind == Operand::Kind::Field) {
-            bool unknown = false;
-            if (!resolve_field(o, diags_, &unknown)) {
-                result.unknown_field |= unknown;
-                return false;
-            }
+            if (!resolve_field(o, diags_, &result.fields)) return false;
             t = {o.info->type, o.info->is_list() && !o.has_arg};
             return true;
         }
@@ -367,7 +363,7 @@ class Checker {
 
 } // namespace
 
-bool resolve_field(ast::Operand& o, Diagnostics& diags, bool* unknown) {
+bool resolve_field(ast::Operand& o, Diagnostics& diags, FieldIssues* issues) {
     const FieldRegistry& reg = FieldRegistry::instance();
     const FieldInfo* info = reg.find(o.field);
     if (!info && !o.has_arg) {
@@ -380,10 +376,19 @@ bool resolve_field(ast::Operand& o, Diagnostics& diags, bool* unknown) {
         }
     }
     if (!info) {
-        if (unknown) *unknown = true;
+        if (issues) issues->unknown = true;
         diags.error(o.loc, "unknown field '" + o.field + "'");
         return false;
     }
+    if (!info->supported()) {
+        if (issues) issues->unsupported.emplace_back(info->name);
+        diags.error(o.loc, "field '" + o.field + "' is not supported");
+        return false;
+    }
+    if (info->flags & kFieldNoValue)
+        diags.warning(o.loc, "field '" + o.field +
+                                 "' never has a value: Falco deprecated it and does not set it "
+                                 "either (docs/FIELDS.md)");
     if (o.has_arg && !info->takes_arg()) {
         diags.error(o.loc, "field '" + o.field + "' does not take an argument");
         return false;

@@ -622,6 +622,22 @@ constexpr std::string_view kUnsupported[] = {
     "proc.is_container_readiness_probe",
 };
 
+// Fields Falco still accepts but whose extractors never give a value (deprecated in its
+// container plugin): saker answers the same, so a Falco rules file naming them loads, and the
+// checker warns that a condition on one cannot match. Prefixes of names.
+constexpr std::string_view kNoValue[] = {
+    "container.healthcheck",
+    "container.liveness_probe",
+    "container.readiness_probe",
+    "k8s.rc.",
+    "k8s.svc.",
+    "k8s.rs.",
+    "k8s.deployment.",
+    "k8s.ns.id",
+    "k8s.ns.label",
+    "proc.is_container_", // also unsupported: saker does not assume Falco's constant false
+};
+
 constexpr size_t kCount = std::size(kRows);
 static_assert(kCount <= 0xffff, "FieldInfo::id is 16 bits wide");
 
@@ -632,13 +648,15 @@ constexpr bool listed_unsupported(std::string_view name) {
 }
 
 // The table as the registry exposes it: a copy of kRows with id = index and the unsupported
-// flag set from kUnsupported.
+// and no-value flags set from kUnsupported and kNoValue.
 constexpr std::array<FieldInfo, kCount> number_rows() {
     std::array<FieldInfo, kCount> out{};
     for (size_t i = 0; i < kCount; ++i) {
         out[i] = kRows[i];
         out[i].id = static_cast<uint16_t>(i);
         if (listed_unsupported(out[i].name)) out[i].flags |= kFieldUnsupported;
+        for (std::string_view p : kNoValue)
+            if (out[i].name.starts_with(p)) out[i].flags |= kFieldNoValue;
     }
     return out;
 }

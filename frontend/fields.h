@@ -54,6 +54,8 @@ enum FieldFlags : uint8_t {
     kFieldAddressName = 1 << 2,
     kFieldUnsupported = 1 << 3, // Falco defines it, saker cannot extract it: a rule naming it is
                                 // rejected at load (set from one list in fields.cpp)
+    kFieldNoValue = 1 << 4,     // Falco defines it but never sets it (deprecated): supported, with
+                                // no value, as in Falco; the checker warns (one list in fields.cpp)
 };
 
 struct FieldInfo {

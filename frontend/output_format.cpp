@@ -10,8 +10,17 @@ static bool is_name_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
 
-OutputCheck parse_output_format(const std::string& out, SourceLoc loc,
+OutputCheck parse_output_format(const std::string& output, SourceLoc loc,
                                 std::vector<OutputToken>& tokens, Diagnostics& diags) {
+    MappedText text;
+    text.text = output;
+    text.anchor = loc;
+    return parse_output_format(text, tokens, diags);
+}
+
+OutputCheck parse_output_format(const MappedText& text, std::vector<OutputToken>& tokens,
+                                Diagnostics& diags) {
+    const std::string& out = text.text;
     OutputCheck result;
     std::string lit;
     auto flush = [&] {
@@ -44,7 +53,7 @@ OutputCheck parse_output_format(const std::string& out, SourceLoc loc,
         ast::Operand f;
         f.kind = ast::Operand::Kind::Field;
         f.field = name;
-        f.loc = loc;
+        f.loc = text.loc_at(i + 1);
         if (j < out.size() && out[j] == '[') {
             size_t close = out.find(']', j);
             if (close != std::string::npos) {
@@ -53,18 +62,14 @@ OutputCheck parse_output_format(const std::string& out, SourceLoc loc,
                 j = close + 1;
             }
         }
-        bool unknown = false;
-        if (!resolve_field(f, diags, &unknown)) {
-            result.ok = false;
-            result.unknown_field |= unknown;
-        }
+        if (!resolve_field(f, diags, &result.fields)) result.ok = false;
         flush();
         tokens.push_back({true, out.substr(i + 1, j - i - 1), f.field, f.arg, f.has_arg, f.info});
         i = j;
     }
     flush();
     if (out.find_first_not_of(" \t\n") == std::string::npos) {
-        diags.error(loc, "output is empty");
+        diags.error(text.anchor, "output is empty");
         result.ok = false;
     }
     return result;

@@ -146,7 +146,7 @@ void RuleCollector::define_rule(RawRule& r) {
     c.desc = *r.desc;
     c.condition = std::move(*r.condition);
     c.condition_loc = r.condition_loc;
-    c.output = *r.output;
+    c.output = std::move(*r.output);
     c.priority = r.priority->value;
     if (r.tags) c.tags = r.tags->value;
     if (r.enabled) c.enabled = r.enabled->value;
@@ -228,10 +228,12 @@ void RuleCollector::override_rule(CollectedRule& into, RawRule& r) {
         }
     }
     if (r.output) {
-        if (mode("output") == OverrideMode::Append)
-            join(into.output.value, r.output->value);
-        else
-            into.output = *r.output;
+        if (mode("output") == OverrideMode::Append) {
+            into.output.append(" ", r.output->anchor);
+            into.output.append(*r.output);
+        } else {
+            into.output = std::move(*r.output);
+        }
     }
     if (r.desc) {
         if (mode("desc") == OverrideMode::Append)

@@ -33,7 +33,7 @@ struct CollectedRule {
     Located<std::string> desc;
     MappedText condition;
     SourceLoc condition_loc;
-    Located<std::string> output;
+    MappedText output;
     Priority priority = Priority::Debug;
     std::vector<std::string> tags;
     bool enabled = true;

@@ -312,7 +312,7 @@ class Compiler {
         Rule rule;
         rule.name = r.name.value;
         rule.desc = r.desc.value;
-        rule.output = r.output.value;
+        rule.output = r.output.text;
         rule.priority = r.priority;
         rule.tags = r.tags;
         rule.source = r.source;
@@ -327,11 +327,11 @@ class Compiler {
         bool ok = rule.condition && resolve_macros(rule.condition, SIZE_MAX);
         CheckResult checked;
         if (ok) checked = check_condition(*rule.condition, d);
-        OutputCheck out_check =
-            parse_output_format(rule.output, r.output.loc, rule.output_tokens, d);
+        OutputCheck out_check = parse_output_format(r.output, rule.output_tokens, d);
         ok = ok && checked.ok && out_check.ok && diags_.error_count() == errors_before;
+        if (!ok) note_rejected(rule, checked.fields, out_check.fields, out);
         if (!ok && r.skip_if_unknown_filter) {
-            if ((checked.unknown_field || out_check.unknown_field) && !parse_failed(rule)) {
+            if ((checked.fields.any() || out_check.fields.any()) && !parse_failed(rule)) {
                 diags_.warning(r.name.loc, "rule '" + rule.name +
                                                "' skipped (skip-if-unknown-filter): " +
                                                local.all().front().message);
@@ -351,6 +351,15 @@ class Compiler {
     }
 
     static bool parse_failed(const Rule& r) { return !r.condition; }
+
+    // A rule refused for naming unsupported fields is listed with them (Ruleset::rejected).
+    static void note_rejected(const Rule& r, const FieldIssues& cond, const FieldIssues& output,
+                              Ruleset& out) {
+        std::set<std::string> names(cond.unsupported.begin(), cond.unsupported.end());
+        names.insert(output.unsupported.begin(), output.unsupported.end());
+        if (names.empty()) return;
+        out.rejected.push_back({r.name, {names.begin(), names.end()}, r.loc});
+    }
 };
 
 } // namespace

@@ -297,9 +297,10 @@ class Reader {
                                "unknown key '" + key + "' in rule '" + r.name.value + "' ignored");
             else if (key == "desc")
                 r.desc = located_scalar(v, "'desc'");
-            else if (key == "output")
-                r.output = located_scalar(v, "'output'");
-            else if (key == "source")
+            else if (key == "output") {
+                scalar(v, "'output'");
+                r.output = mapped_scalar(v);
+            } else if (key == "source")
                 r.source = located_scalar(v, "'source'");
             else if (key == "condition") {
                 scalar(v, "'condition'");

@@ -67,7 +67,7 @@ struct RawRule {
     std::optional<Located<std::string>> desc;
     std::optional<MappedText> condition;
     SourceLoc condition_loc;
-    std::optional<Located<std::string>> output;
+    std::optional<MappedText> output; // mapped: a field's errors point into the output
     std::optional<Located<Priority>> priority;
     std::optional<Located<std::vector<std::string>>> tags;
     std::optional<Located<bool>> enabled;

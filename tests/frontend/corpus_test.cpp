@@ -40,6 +40,28 @@ TEST_CASE("the upstream stable ruleset loads with no errors") {
     }
 }
 
+// No silent fields: unsupported fields are rejected at load, so the three upstream files load
+// completely only if every field they name has an extractor with Falco's meaning.
+TEST_CASE("the three upstream rules files load completely: every field they name is supported") {
+    std::vector<saker::RuleSource> files;
+    std::set<std::string> rules;
+    for (const char* f :
+         {"falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml"}) {
+        std::string path = std::string(SAKER_CORPUS_DIR) + "/" + f;
+        files.push_back({path, saker::test::read_file(path)});
+        REQUIRE_FALSE(files.back().text.empty());
+        for (const auto& name : count_items(files.back().text)["rule"])
+            rules.insert(name);
+    }
+    auto l = saker::test::load(files);
+    INFO(l->rendered());
+    REQUIRE_FALSE(l->diags.has_errors());
+    CHECK(l->rules.rejected.empty());
+    CHECK(l->rules.rules.size() == rules.size());
+    CHECK(l->rendered().find("not supported") == std::string::npos);
+    CHECK(l->rendered().find("never has a value") == std::string::npos);
+}
+
 TEST_CASE("upstream conditions keep their meaning after expansion") {
     auto l = saker::test::load({{kCorpus, saker::test::read_file(kCorpus)}});
     REQUIRE_FALSE(l->diags.has_errors());

@@ -257,6 +257,50 @@ TEST_CASE("skip-if-unknown-filter turns an unknown field into a skipped rule") {
           std::string::npos);
 }
 
+TEST_CASE("an unsupported field rejects its rule, skip-if-unknown-filter skips it instead") {
+    // In the condition: an error at the field, the rule listed as rejected with the field.
+    auto hard = load({{"a.yaml", rule("r", "evt.type = open and fd.is_lower_layer = true") +
+                                     rule("s", "evt.type = open")}});
+    CHECK(hard->diags.has_errors());
+    CHECK(hard->rendered().find("a.yaml:2:34: error: field 'fd.is_lower_layer' is not "
+                                "supported") != std::string::npos);
+    REQUIRE(hard->rules.rejected.size() == 1);
+    CHECK(hard->rules.rejected[0].name == "r");
+    CHECK(hard->rules.rejected[0].unsupported_fields ==
+          std::vector<std::string>{"fd.is_lower_layer"});
+    // Skipped with a warning, as Falco skips a rule naming a field it does not know; the rest
+    // loads. The same for an unsupported field in the output (Falco checks outputs alike).
+    auto skip = load({{"a.yaml", rule("r", "evt.type = open and fd.is_lower_layer = true") +
+                                     "  skip-if-unknown-filter: true\n" +
+                                     "- rule: o\n  condition: evt.type = open\n  desc: d\n"
+                                     "  output: net %k8s.pod.cni.json\n  priority: INFO\n"
+                                     "  skip-if-unknown-filter: true\n" +
+                                     rule("s", "evt.type = open")}});
+    INFO(skip->rendered());
+    CHECK_FALSE(skip->diags.has_errors());
+    REQUIRE(skip->rules.rules.size() == 1);
+    CHECK(skip->rules.rules[0].name == "s");
+    CHECK(skip->rendered().find("warning: rule 'r' skipped (skip-if-unknown-filter): field "
+                                "'fd.is_lower_layer' is not supported") != std::string::npos);
+    CHECK(skip->rendered().find("warning: rule 'o' skipped (skip-if-unknown-filter): field "
+                                "'k8s.pod.cni.json' is not supported") != std::string::npos);
+    CHECK(skip->rules.rejected.size() == 2);
+    // Without skip-if-unknown-filter an unsupported output field is an error, as in Falco.
+    auto out = load({{"a.yaml", "- rule: o\n  condition: evt.type = open\n  desc: d\n"
+                                "  output: net %k8s.pod.cni.json\n  priority: INFO\n"}});
+    CHECK(out->rendered().find("a.yaml:4:16: error: field 'k8s.pod.cni.json' is not supported") !=
+          std::string::npos);
+}
+
+TEST_CASE("a field Falco never sets loads, with a warning that it has no value") {
+    auto l = load({{"a.yaml", rule("r", "evt.type = open and k8s.rc.name = web")}});
+    INFO(l->rendered());
+    CHECK_FALSE(l->diags.has_errors());
+    CHECK(l->rules.rules.size() == 1);
+    CHECK(l->rendered().find("a.yaml:2:34: warning: field 'k8s.rc.name' never has a value") !=
+          std::string::npos);
+}
+
 TEST_CASE("event types of a rule") {
     auto l = load(
         {{"a.yaml",

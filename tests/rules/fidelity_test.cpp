@@ -40,14 +40,11 @@ std::string read(const fs::path& p) {
     return ss.str();
 }
 
-// Fields Falco's own extractors never give a value (deprecated in its container plugin): a
-// condition that needs one cannot fire under Falco either.
+// Fields Falco's own extractors never give a value (the registry's kFieldNoValue): a condition
+// that needs one cannot fire under Falco either.
 bool never_set_by_falco(std::string_view f) {
-    for (std::string_view p : {"k8s.rc.", "k8s.svc.", "k8s.rs.", "k8s.deployment.", "k8s.ns.id",
-                               "k8s.ns.label", "container.healthcheck", "container.liveness_probe",
-                               "container.readiness_probe", "proc.is_container_"})
-        if (f.starts_with(p)) return true;
-    return false;
+    const FieldInfo* info = FieldRegistry::instance().find(f);
+    return info && (info->flags & kFieldNoValue);
 }
 
 // Fields whose extractor exists but does not have Falco's whole meaning yet (issue 11), with
