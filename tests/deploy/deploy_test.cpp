@@ -202,11 +202,24 @@ void check_agent(const std::vector<YAML::Node>& docs, const Expect& expect) {
     CHECK(cfg.rules_files[0] == "/etc/falco/falco_rules.yaml");
     CHECK(cfg.rules_files[1] == "/etc/saker/rules/saker_rules.yaml");
 
-    // The containerd socket the agent asks is the host's, mounted where the config says.
-    REQUIRE(cfg.containerd_sockets.size() == 1);
-    CHECK(host_path_at(cfg.containerd_sockets[0]) == cfg.containerd_sockets[0]);
-    CHECK(str(by_name(pod["volumes"], mount_of[cfg.containerd_sockets[0]])["hostPath"]["type"]) ==
-          "Socket");
+    // Each runtime socket an enabled engine asks is the host's, mounted where the config says,
+    // once (a mountPath twice is refused by Kubernetes), and nothing else is mounted as one.
+    std::set<std::string> asked;
+    for (const auto& [on, sockets] : {std::pair{cfg.cri_enabled, &cfg.cri_sockets},
+                                      {cfg.containerd_enabled, &cfg.containerd_sockets},
+                                      {cfg.docker_enabled, &cfg.docker_sockets},
+                                      {cfg.podman_enabled, &cfg.podman_sockets}})
+        if (on) asked.insert(sockets->begin(), sockets->end());
+    for (const auto& s : asked) {
+        INFO("runtime socket " << s);
+        CHECK(host_path_at(s) == s);
+        CHECK(str(by_name(pod["volumes"], mount_of[s])["hostPath"]["type"]) == "Socket");
+    }
+    std::size_t socket_volumes = 0;
+    for (const auto& v : pod["volumes"])
+        if (const YAML::Node hp = v["hostPath"]) socket_volumes += str(hp["type"]) == "Socket";
+    CHECK(socket_volumes == asked.size());
+    CHECK(mount_of.size() == c["volumeMounts"].size());
 
     // --- probes: the kubelet reaches the agent's health endpoint
     const YAML::Node web_port = by_name(c["ports"], "web");
@@ -401,8 +414,11 @@ TEST_CASE("the Helm chart takes a Falco chart user's values") {
     CHECK(cfg.json_output);
     CHECK(cfg.json_include_output_property);
     CHECK(cfg.priority == saker::Priority::Notice);
+    // collectors.containerd (chart 4.x): asked over CRI and over containerd's own API.
     CHECK(cfg.containerd_sockets ==
           std::vector<std::string>{"/run/k3s/containerd/containerd.sock"});
+    CHECK(cfg.cri_sockets == cfg.containerd_sockets);
+    CHECK_FALSE(cfg.docker_enabled);
 
     // The custom rules file loads on top of Falco's stable rules and saker's.
     const std::string custom = str((*rules)["data"]["custom-rules.yaml"]);
@@ -455,6 +471,60 @@ TEST_CASE("the Helm chart takes a Falco chart user's values") {
                Catch::Contains("falcosidekick"));
     CHECK_THAT(helm({"--notes", "--set", "driver.kind=kmod"}),
                Catch::Contains("saker has one driver"));
+}
+
+TEST_CASE("the Helm chart's collectors become the agent's container runtimes") {
+    auto config_of = [](const std::vector<YAML::Node>& docs) {
+        auto loaded = saker::config::load_config_text("saker.yaml",
+                                                      str(config_map(docs)["data"]["saker.yaml"]));
+        INFO(loaded.render());
+        REQUIRE(loaded.ok());
+        return loaded.config;
+    };
+    using V = std::vector<std::string>;
+    // Defaults: containerd, over CRI and its own API, one mount for both.
+    auto defaults = load_documents(helm({}));
+    auto d = config_of(defaults);
+    CHECK(d.cri_sockets == V{"/run/containerd/containerd.sock"});
+    CHECK(d.containerd_sockets == V{"/run/containerd/containerd.sock"});
+    CHECK((d.cri_enabled && d.containerd_enabled && !d.docker_enabled && !d.podman_enabled));
+
+    // Chart 4.x: CRI-O and Docker on as well.
+    auto four = load_documents(
+        helm({"--set", "collectors.crio.enabled=true", "--set", "collectors.docker.enabled=true",
+              "--set", "collectors.docker.socket=/run/docker.sock"}));
+    check_agent(four, Expect{.privileged = true, .host_network = false});
+    auto f = config_of(four);
+    CHECK(f.cri_sockets == V{"/run/containerd/containerd.sock", "/run/crio/crio.sock"});
+    CHECK(f.containerd_sockets == V{"/run/containerd/containerd.sock"});
+    CHECK((f.docker_enabled && f.docker_sockets == V{"/run/docker.sock"}));
+    CHECK_FALSE(f.podman_enabled);
+
+    // Chart 5+: the container plugin's engines by name; one saker lacks is ignored, and the
+    // NOTES say so.
+    const std::vector<std::string> five = {"-f", kValues + "falco-chart5-engines.yaml"};
+    auto docs5 = load_documents(helm(five));
+    check_agent(docs5, Expect{.privileged = true, .host_network = false});
+    auto g = config_of(docs5);
+    CHECK((g.cri_enabled && g.cri_sockets == V{"/run/crio/crio.sock"}));
+    CHECK((g.podman_enabled && g.podman_sockets == V{"/run/podman/podman.sock"}));
+    CHECK_FALSE(g.containerd_enabled);
+    CHECK_FALSE(g.docker_enabled);
+    std::vector<std::string> notes_args = five;
+    notes_args.insert(notes_args.begin(), "--notes");
+    const std::string notes = helm(notes_args);
+    CHECK_THAT(notes, Catch::Contains("cri: /run/crio/crio.sock"));
+    CHECK_THAT(notes, Catch::Contains("podman: /run/podman/podman.sock"));
+    CHECK_THAT(notes, Catch::Contains("saker has no lxc engine"));
+    CHECK_THAT(notes, !Catch::Contains("containerd only"));
+
+    // Collectors off: no runtime asked, no socket mounted.
+    auto off = load_documents(helm({"--set", "collectors.enabled=false"}));
+    check_agent(off, Expect{.privileged = true, .host_network = false});
+    auto o = config_of(off);
+    CHECK_FALSE((o.cri_enabled || o.containerd_enabled || o.docker_enabled || o.podman_enabled));
+    CHECK_THAT(helm({"--notes", "--set", "collectors.enabled=false"}),
+               Catch::Contains("No container runtime socket"));
 }
 
 TEST_CASE("the Helm chart refuses a mistyped or mistyped-type value, naming it") {

@@ -309,6 +309,30 @@ func helmFuncs(root *template.Template) template.FuncMap {
 			return m
 		},
 		"list": func(items ...interface{}) []interface{} { return items },
+		"append": func(l interface{}, v interface{}) []interface{} {
+			var out []interface{}
+			if r := reflect.ValueOf(l); r.Kind() == reflect.Slice {
+				for i := 0; i < r.Len(); i++ {
+					out = append(out, r.Index(i).Interface())
+				}
+			}
+			return append(out, v)
+		},
+		"uniq": func(l interface{}) []interface{} {
+			out := []interface{}{}
+			if r := reflect.ValueOf(l); r.Kind() == reflect.Slice {
+				for i := 0; i < r.Len(); i++ {
+					v, seen := r.Index(i).Interface(), false
+					for _, o := range out {
+						seen = seen || reflect.DeepEqual(o, v)
+					}
+					if !seen {
+						out = append(out, v)
+					}
+				}
+			}
+			return out
+		},
 		"join": func(sep string, v interface{}) string {
 			var parts []string
 			r := reflect.ValueOf(v)

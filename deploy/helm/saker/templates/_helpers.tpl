@@ -55,20 +55,34 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
-{{/* Container runtime sockets to mount and ask, from both shapes of the Falco chart's
-collectors: engine -> list of sockets (only enabled engines). */}}
+{{/* The runtimes saker asks, keyed by saker's engines (container_engines.<engine>), from both
+shapes of the Falco chart's collectors: engine -> its sockets. Chart 4.x: containerd is asked over
+the Kubernetes CRI API (pods) and over its own API (plain containers), CRI-O over CRI, Docker over
+its Engine API. Chart 5+ (the container plugin's engines): cri, containerd, docker and podman
+as named; saker has no lxc, libvirt_lxc or bpm (the NOTES say so). */}}
 {{- define "saker.runtimeSockets" -}}
 {{- $out := dict -}}
-{{- if .Values.collectors.enabled -}}
-{{- range $engine, $c := dict "containerd" .Values.collectors.containerd "crio" .Values.collectors.crio "docker" .Values.collectors.docker -}}
-{{- if and $c $c.enabled $c.socket -}}{{- $_ := set $out $engine (list $c.socket) -}}{{- end -}}
+{{- $c := .Values.collectors -}}
+{{- if $c.enabled -}}
+{{- $chart4 := dict "cri" (list $c.containerd $c.crio) "containerd" (list $c.containerd) "docker" (list $c.docker) -}}
+{{- range $engine, $collectors := $chart4 -}}
+{{- range $col := $collectors -}}
+{{- if and $col $col.enabled $col.socket -}}
+{{- $_ := set $out $engine (append (default (list) (index $out $engine)) $col.socket) -}}
 {{- end -}}
-{{- if .Values.collectors.containerEngine.enabled -}}
-{{- range $engine, $c := .Values.collectors.containerEngine.engines -}}
-{{- if and $c $c.enabled $c.sockets -}}{{- $_ := set $out $engine $c.sockets -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $c.containerEngine.enabled -}}
+{{- range $engine, $e := $c.containerEngine.engines -}}
+{{- if and $e $e.enabled $e.sockets (has $engine (list "cri" "containerd" "docker" "podman")) -}}
+{{- range $s := $e.sockets -}}
+{{- $_ := set $out $engine (append (default (list) (index $out $engine)) $s) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $engine, $sockets := $out -}}{{- $_ := set $out $engine (uniq $sockets) -}}{{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
 
@@ -91,9 +105,17 @@ start about those it does not implement, as for any Falco key). */ -}}
 {{- range $chart, $key := $names -}}
 {{- if hasKey $.Values.metrics $chart }}{{ $_ := set $base.metrics $key (index $.Values.metrics $chart) }}{{ end -}}
 {{- end -}}
-{{- if hasKey $sockets "containerd" -}}
-{{- $_ := set $base "container_engines" (dict "containerd" (dict "sockets" $sockets.containerd)) -}}
+{{- /* Each engine saker knows: asked on the collectors' sockets (the DaemonSet mounts them),
+else off, so the agent asks exactly what the chart mounted. */ -}}
+{{- $engines := dict -}}
+{{- range $engine := list "cri" "containerd" "docker" "podman" -}}
+{{- if hasKey $sockets $engine -}}
+{{- $_ := set $engines $engine (dict "enabled" true "sockets" (index $sockets $engine)) -}}
+{{- else -}}
+{{- $_ := set $engines $engine (dict "enabled" false) -}}
 {{- end -}}
+{{- end -}}
+{{- $_ := set $base "container_engines" $engines -}}
 {{- $config := mergeOverwrite $base (.Values.falco | default dict) -}}
 {{- if .Values.falcosidekick.enabled -}}
 {{- $http := $config.http_output | default dict -}}
