@@ -191,10 +191,13 @@ TEST_CASE("Falco's upstream rules on CRI containers: their start, mount, debugfs
              long pid = nlohmann::json::parse(info).at("pid").get<long>();
              const double want = static_cast<double>(process_start_epoch_ns(pid));
              const std::string got = field(a, "container.start_ts");
-             INFO("container.start_ts=" << got << " init start=" << want);
+             INFO("container.start_ts=" << got << " init start=" << static_cast<uint64_t>(want)
+                                        << " difference (ns) " << std::stod(got) - want);
              REQUIRE(!got.empty());
-             // Exact (ns) when the process table knows the init (vpid 1); else the runtime's start
-             // time stands in, taken after runc created the init: later by up to a few 100 ms.
+             // The init's start from the process table (vpid 1), else the runtime's start time,
+             // taken after runc created the init. Measured against /proc's starttime (10 ms
+             // ticks, through the boot clock): -60 ms and +73 ms apart in two runs, not
+             // explained yet, hence the loose bound.
              CHECK(std::abs(std::stod(got) - want) < 500e6);
          }});
 
