@@ -33,12 +33,13 @@ $(BUILD)/build.ninja: $(APT_STAMP) CMakeLists.txt
 build: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# `make run` loads Falco's stable rules (the corpus beside the repository, or FALCO_RULES=path)
-# and then saker's add-on rules; without that file, saker's rules alone (saker.yaml).
+# `make run` loads the rules saker.yaml names, as Falco orders them: Falco's stable rules, saker's
+# add-on rules, then the local file and rules.d (each only when present). Falco's rules come from
+# the corpus beside the repository (or FALCO_RULES=path) in place of /etc/falco/falco_rules.yaml.
 FALCO_RULES ?= ../shared/rules-corpus/falco_rules.yaml
 run: build
 	$(BUILD)/runtime/saker run -c saker.yaml \
-	  $(if $(wildcard $(FALCO_RULES)),-r $(FALCO_RULES) -r rules/saker_rules.yaml)
+	  $(if $(wildcard $(FALCO_RULES)),-o rules_files[0]=$(FALCO_RULES))
 
 # A test that cannot run here (no root, no BPF, a tool missing) is reported "Skipped", counted
 # below; SAKER_REQUIRE_BPF=1 (CI) turns such a skip into a failure (tests/support/root_guard.h).

@@ -6,6 +6,7 @@
 #include "runtime/agent/drop_actions.h"
 #include "runtime/agent/file_watch.h"
 #include "runtime/agent/memory_trim.h"
+#include "runtime/agent/metrics_snapshot.h"
 #include "runtime/agent/pipeline.h"
 #include "runtime/agent/scheduling.h"
 #include "runtime/capture/consumer.h"
@@ -143,10 +144,12 @@ std::unique_ptr<Settings> load_settings(const RunRequest& req, const std::string
     const config::Config& c = s->config;
 
     RulesRequest rr;
-    rr.files =
-        config::expand_rules_files(!req.rules_files.empty() ? req.rules_files
-                                   : !c.rules_files.empty() ? c.rules_files
-                                                            : std::vector{req.default_rules});
+    rr.files = config::rules_files_to_load(req.rules_files, c, req.default_rules);
+    if (rr.files.empty()) {
+        error = "no rules file to load: give one with -r or rules_files (none of the configured "
+                "paths exists)";
+        return nullptr;
+    }
     rr.selectors = c.rules;
     rr.min_priority = c.priority;
     rr.engine.kind = c.engine == config::EngineKind::Jit ? EngineKind::Jit : EngineKind::Interp;
@@ -256,6 +259,7 @@ void warn_restart_only(const config::Config& old, const config::Config& now) {
         old.container_metadata_wait_ms != now.container_metadata_wait_ms)
         warn("container_engines");
     if (old.watch_config_files != now.watch_config_files) warn("watch_config_files");
+    if (old.metrics != now.metrics) warn("metrics");
 }
 
 // Falco's internal alert for lost events, with Falco's rule name so pipelines that route on
@@ -269,13 +273,8 @@ void apply_nice(int nice) {
 }
 
 const Rule& drop_rule() {
-    static const Rule rule = [] {
-        Rule r;
-        r.name = "Falco internal: syscall event drop";
-        r.priority = Priority::Critical;
-        r.source = "syscall";
-        return r;
-    }();
+    static const Rule rule =
+        output::internal_rule("Falco internal: syscall event drop", Priority::Critical);
     return rule;
 }
 
@@ -287,6 +286,7 @@ output::Alert drop_alert(const DropVerdict& v, uint64_t now_ns) {
                " system calls dropped in last second.";
     a.fields["n_drops"] = v.n_drops;
     a.fields["n_evts"] = v.n_evts;
+    a.internal = true; // Falco sends it as one of its internal messages (source "internal")
     return a;
 }
 
@@ -296,13 +296,34 @@ uint64_t wall_ns() {
                                      .count());
 }
 
+// Falco's periodic metrics snapshot from what the loop sees now (metrics_snapshot.h).
+SnapshotInputs snapshot_inputs(const AgentMetrics& m, const Settings& s, const Pipeline& pipeline,
+                               const capture::Probe& probe, uint64_t reload_ns) {
+    SnapshotInputs in;
+    in.now_ns = wall_ns();
+    in.reload_ns = reload_ns;
+    in.totals = m.falco_totals();
+    in.rule_matches = m.rule_matches(s.rules->rules);
+    in.programs = probe.program_stats();
+    pipeline.table().for_each([&](const state::Process& p) { in.fds += p.fds.size(); });
+    in.removed_processes = pipeline.table().stats().removed;
+    in.rules_files.assign(s.watched.begin(), s.watched.begin() + s.rules_files);
+    in.config_files.assign(s.watched.begin() + s.rules_files, s.watched.end());
+    return in;
+}
+
 } // namespace
 
 int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string& error) {
+    const uint64_t start_ns = wall_ns();
     const std::string hostname = host_name();
     std::unique_ptr<Settings> settings = load_settings(req, hostname, req.stdout_stream, error);
     if (!settings) return 1;
     configure_logging(settings->config);
+    std::string files; // which files load: Falco's defaults skip what is not installed
+    for (size_t i = 0; i < settings->rules_files; ++i)
+        files += (i ? ", " : "") + settings->watched[i];
+    spdlog::info("loading rules from: {}", files);
     if (req.dry_run) { // Falco's --dry-run: everything but capturing and serving
         spdlog::info("dry run: {} rules ({} enabled) and the configuration are valid",
                      settings->rules->rules.rules.size(), settings->rules->rules.enabled_count());
@@ -383,6 +404,14 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
         metadata = recorder->wrap(metadata);
     }
 
+    MetricsSnapshot snapshot(boot.metrics, SAKER_VERSION, hostname, start_ns);
+    if (!snapshot.open(error)) return 1;
+    if (snapshot.active())
+        spdlog::info("metrics snapshot every {} ms ({}{}{})", boot.metrics.interval_ms,
+                     boot.metrics.output_rule ? "alert \"Falco internal: metrics snapshot\"" : "",
+                     boot.metrics.output_rule && !boot.metrics.output_file.empty() ? ", " : "",
+                     boot.metrics.output_file.empty() ? "" : "file " + boot.metrics.output_file);
+
     output::Outputs* outputs = settings->outputs.get(); // replaced by reloads
     Pipeline pipeline(
         pipeline_options(boot, boot_to_epoch), [&](const output::Alert& a) { outputs->push(a); },
@@ -429,6 +458,15 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
 
         auto start = Clock::now();
         auto next_second = start + std::chrono::seconds(1);
+        const auto snapshot_every = std::chrono::milliseconds(boot.metrics.interval_ms);
+        auto next_snapshot = start + snapshot_every;
+        uint64_t reload_ns = start_ns;
+        auto publish = [&] {
+            agent_metrics.publish({probe.drops_per_cpu(), consumer.malformed(), consumer.wakeups(),
+                                   pipeline.table().size(), outputs->stats(),
+                                   probe.drops_by_class(), pipeline.stats().events,
+                                   pipeline.table().stats().process_evictions});
+        };
         while (!signals.stop.load(std::memory_order_relaxed)) {
             consumer.poll(100);
             drop_log.tick();
@@ -450,10 +488,13 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                         break;
                     }
                 }
-                agent_metrics.publish(
-                    {probe.drops_per_cpu(), consumer.malformed(), consumer.wakeups(),
-                     pipeline.table().size(), outputs->stats(), probe.drops_by_class(),
-                     pipeline.stats().events, pipeline.table().stats().process_evictions});
+                publish();
+            }
+            if (snapshot.active() && now >= next_snapshot) {
+                next_snapshot = now + snapshot_every;
+                publish(); // the totals as of now, not of the last second
+                snapshot.emit(snapshot_inputs(agent_metrics, *settings, pipeline, probe, reload_ns),
+                              [&](const output::Alert& a) { outputs->push(a); });
             }
 
             if (signals.reopen.exchange(false)) {
@@ -487,6 +528,7 @@ int run(const RunRequest& req, Signals& signals, AgentStats& stats, std::string&
                 } else {
                     ++stats.reloads;
                     agent_metrics.reloaded(true);
+                    reload_ns = wall_ns();
                     warn_restart_only(boot, fresh->config);
                     std::set<uint32_t> before(settings->syscalls.begin(), settings->syscalls.end());
                     std::set<uint32_t> after(fresh->syscalls.begin(), fresh->syscalls.end());

@@ -30,7 +30,7 @@ struct RunRequest {
     std::string config_path;              // -c; empty: the built-in defaults
     std::vector<std::string> overrides;   // -o key=value, applied after the file, in order
     std::vector<std::string> rules_files; // -r; when given, they replace `rules_files`
-    std::string default_rules;            // used when neither names any rules file
+    std::string default_rules;            // saker's rules, in config::default_rules_files()
     double duration_s = 0;                // 0: until stopped
     bool dry_run = false;         // load and check configuration, rules and outputs, then return 0
     std::string record_path;      // --record: also write a capture file

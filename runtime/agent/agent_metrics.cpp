@@ -3,6 +3,7 @@
 #include "runtime/capture/syscalls.h"
 #include "runtime/dns/resolver.h"
 
+#include <map>
 #include <string>
 
 namespace saker::agent {
@@ -143,8 +144,23 @@ void AgentMetrics::publish(const LoopTotals& t) {
     for (const auto& s : t.sinks)
         f.output_drops += s.dropped;
     falco_.publish(f);
+    falco_totals_ = std::move(f);
     std::lock_guard lock(sinks_mutex_);
     sinks_ = t.sinks;
+}
+
+std::vector<std::pair<std::string, uint64_t>>
+AgentMetrics::rule_matches(const Ruleset& rules) const {
+    std::map<std::string, uint64_t, std::less<>> counts; // children are {rule, priority}
+    alerts_.visit([&](const metrics::LabelValues& child, const metrics::Counter& cell) {
+        if (!child.empty()) counts[child[0]] += cell.value();
+    });
+    std::vector<std::pair<std::string, uint64_t>> out;
+    for (const auto& r : rules.rules) {
+        auto it = counts.find(r.name);
+        out.emplace_back(r.name, it == counts.end() ? 0 : it->second);
+    }
+    return out;
 }
 
 } // namespace saker::agent

@@ -50,6 +50,10 @@ class AgentMetrics {
     void probe_attached(const char* mode, size_t syscalls);
     void syscalls_captured(size_t n) { syscalls_.set(static_cast<double>(n)); }
     void publish(const LoopTotals& t);
+    // What the last publish() gave Falco's families (event thread only).
+    const FalcoTotals& falco_totals() const { return falco_totals_; }
+    // Alerts so far of each rule in `rules`, in order (event thread only).
+    std::vector<std::pair<std::string, uint64_t>> rule_matches(const Ruleset& rules) const;
 
   private:
     metrics::Registry& registry_;
@@ -70,6 +74,7 @@ class AgentMetrics {
     std::mutex sinks_mutex_;
     std::vector<output::SinkStats> sinks_;
     FalcoMetrics falco_; // Falco's names for the same numbers
+    FalcoTotals falco_totals_;
 };
 
 } // namespace saker::agent

@@ -53,14 +53,6 @@ double read_first_number(const char* path, const char* key = nullptr) {
     return NAN;
 }
 
-uint64_t boot_epoch_ns() {
-    timespec real{}, boot{};
-    clock_gettime(CLOCK_REALTIME, &real);
-    clock_gettime(CLOCK_BOOTTIME, &boot);
-    return (uint64_t(real.tv_sec) - uint64_t(boot.tv_sec)) * 1000000000u + uint64_t(real.tv_nsec) -
-           uint64_t(boot.tv_nsec);
-}
-
 void resource_gauges(metrics::Registry& registry) {
     const double hz = double(sysconf(_SC_CLK_TCK));
     const double page = double(sysconf(_SC_PAGESIZE));
@@ -171,7 +163,7 @@ FalcoMetrics::FalcoMetrics(metrics::Registry& registry, const metrics::CounterFa
                         [this] { return double((now_ns() - start_ns_) / 1000000000u); });
     registry.gauge_fn("falcosecurity_falco_host_boot_timestamp_nanoseconds",
                       "When the host booted, ns since the epoch",
-                      [] { return double(boot_epoch_ns()); });
+                      [] { return double(metrics::host_boot_epoch_ns()); });
     registry.gauge_fn("falcosecurity_falco_host_num_cpus_total", "The host's CPUs",
                       [] { return double(std::thread::hardware_concurrency()); });
 }

@@ -62,6 +62,7 @@ class Pipeline {
     void on_event(const capture::Event& ev);
 
     state::ProcessTable& table() { return table_; }
+    const state::ProcessTable& table() const { return table_; }
     state::UserDb& users() { return users_; }
     const PipelineStats& stats() const { return stats_; }
 

@@ -135,7 +135,7 @@ int falco_command(int argc, char** argv, int first) {
     if (args->has("-L")) describe = "";
     if (args->has("-V")) return validate_rules(args->all("-V"), json, describe) ? 0 : 1;
     if (describe) return describe_rules(req, loaded.config, *describe) ? 0 : 1;
-    if (args->has("--support")) return print_support(req, loaded.config) ? 0 : 1;
+    if (args->has("--support")) return print_support(req, loaded) ? 0 : 1;
 
 #ifdef SAKER_HAVE_AGENT
     agent::RunRequest run;

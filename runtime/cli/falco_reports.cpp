@@ -5,8 +5,6 @@
 
 #include <llvm/Config/llvm-config.h>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
-#include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <iomanip>
@@ -27,43 +25,9 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-std::string sha256_hex(const std::string& data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-    std::ostringstream out;
-    for (unsigned int i = 0; i < len; ++i)
-        out << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(md[i]);
-    return out.str();
-}
-
-// A YAML document as JSON: booleans, integers and nulls typed, other scalars as strings.
-json yaml_to_json(const YAML::Node& n) {
-    if (n.IsMap()) {
-        json out = json::object();
-        for (const auto& kv : n)
-            out[kv.first.as<std::string>()] = yaml_to_json(kv.second);
-        return out;
-    }
-    if (n.IsSequence()) {
-        json out = json::array();
-        for (const auto& item : n)
-            out.push_back(yaml_to_json(item));
-        return out;
-    }
-    if (!n.IsScalar()) return nullptr;
-    bool b = false;
-    if (n.Tag() != "!" && YAML::convert<bool>::decode(n, b)) return b;
-    long long i = 0;
-    if (n.Tag() != "!" && YAML::convert<long long>::decode(n, i)) return i;
-    return n.Scalar();
-}
-
-// The rules files a run would load: -r, else the configuration's, else saker's default.
+// The rules files a run would load (config::rules_files_to_load).
 std::vector<std::string> rules_files_of(const FalcoRequest& req, const config::Config& c) {
-    return config::expand_rules_files(!req.rules_files.empty() ? req.rules_files
-                                      : !c.rules_files.empty() ? c.rules_files
-                                                               : std::vector{req.default_rules});
+    return config::rules_files_to_load(req.rules_files, c, req.default_rules);
 }
 
 json describe_json(const Ruleset& rules, const std::string& only) {
@@ -225,7 +189,7 @@ bool describe_rules(const FalcoRequest& req, const config::Config& c, const std:
     return describe(rules, c.json_output, only);
 }
 
-bool print_support(const FalcoRequest& req, const config::Config& c) {
+bool print_support(const FalcoRequest& req, const config::LoadResult& loaded) {
     json support;
     struct utsname u {};
     if (uname(&u) != 0) {
@@ -242,22 +206,12 @@ bool print_support(const FalcoRequest& req, const config::Config& c) {
                               {"engine_version_semver", SAKER_ENGINE_VERSION},
                               {"llvm_version", LLVM_VERSION_STRING}};
     support["cmdline"] = req.cmdline;
-    json config = {{"path", req.config_path}, {"overrides", req.overrides}};
-    if (!req.config_path.empty()) {
-        std::string text = read_file(req.config_path);
-        config["sha256"] = sha256_hex(text);
-        try {
-            config["content"] = yaml_to_json(YAML::Load(text));
-        } catch (const YAML::Exception&) { // load_config accepted it; never expected
-            config["content"] = text;
-        }
-    }
-    support["config"] = config;
+    support["config"] = loaded.merged;
     support["rules_files"] = json::array();
-    for (const auto& f : rules_files_of(req, c)) {
+    for (const auto& f : rules_files_of(req, loaded.config)) {
         std::string text = read_file(f);
         support["rules_files"].push_back(
-            {{"name", f}, {"sha256", sha256_hex(text)}, {"variants", {{{"content", text}}}}});
+            {{"name", f}, {"sha256", config::file_sha256(f)}, {"variants", {{{"content", text}}}}});
     }
     std::cout << support.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     return true;

@@ -29,8 +29,9 @@ bool validate_rules(const std::vector<std::string>& files, bool json,
                     const std::optional<std::string>& describe);
 // -L (`only` empty) or -l RULE: the rules of the configured files, name and description.
 bool describe_rules(const FalcoRequest& req, const config::Config& c, const std::string& only);
-// --support: one JSON object: version, engine, system (uname), command line, configuration
-// file (as JSON, with its SHA-256) and each rules file with its content and SHA-256.
-bool print_support(const FalcoRequest& req, const config::Config& c);
+// --support: one JSON object: version, engine, system (uname), command line, "config" (as
+// Falco: the merged configuration, main file + config_files + -o, as YAML flow text) and each
+// rules file with its content and SHA-256.
+bool print_support(const FalcoRequest& req, const config::LoadResult& loaded);
 
 } // namespace saker::cli

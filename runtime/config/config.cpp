@@ -1,5 +1,6 @@
 #include "runtime/config/config.h"
 
+#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <fnmatch.h>
 #include <functional>
+#include <iomanip>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -366,6 +368,19 @@ const Key kKeys[] = {
      SAKER_SET(c.webserver.prometheus_metrics_enabled = bool_of(n))},
     {"metrics.enabled", SAKER_SET(c.metrics.enabled = bool_of(n))},
     {"metrics.interval", SAKER_SET(c.metrics.interval_ms = duration_ms_of(n))},
+    {"metrics.output_rule", SAKER_SET(c.metrics.output_rule = bool_of(n))},
+    {"metrics.output_file", SAKER_SET(c.metrics.output_file = string_of(n))},
+    {"metrics.rules_counters_enabled", SAKER_SET(c.metrics.rules_counters_enabled = bool_of(n))},
+    {"metrics.resource_utilization_enabled",
+     SAKER_SET(c.metrics.resource_utilization_enabled = bool_of(n))},
+    {"metrics.state_counters_enabled", SAKER_SET(c.metrics.state_counters_enabled = bool_of(n))},
+    {"metrics.kernel_event_counters_enabled",
+     SAKER_SET(c.metrics.kernel_event_counters_enabled = bool_of(n))},
+    {"metrics.kernel_event_counters_per_cpu_enabled",
+     SAKER_SET(c.metrics.kernel_event_counters_per_cpu_enabled = bool_of(n))},
+    {"metrics.libbpf_stats_enabled", SAKER_SET(c.metrics.libbpf_stats_enabled = bool_of(n))},
+    {"metrics.convert_memory_to_mb", SAKER_SET(c.metrics.convert_memory_to_mb = bool_of(n))},
+    {"metrics.include_empty_values", SAKER_SET(c.metrics.include_empty_values = bool_of(n))},
     {"watch_config_files", SAKER_SET(c.watch_config_files = bool_of(n))},
     {"log_level", SAKER_SET(c.log_level = priority_of(n))},
     {"log_stderr", SAKER_SET(c.log_stderr = bool_of(n))},
@@ -443,18 +458,7 @@ const char* const kFalcoOnlyKeys[] = {
     "webserver.ssl_enabled",
     "webserver.ssl_certificate",
     "syscall_event_drops.simulate_drops",
-    // Falco's periodic metrics alert (saker serves the numbers on /metrics).
-    "metrics.output_rule",
-    "metrics.output_file",
-    "metrics.rules_counters_enabled",
-    "metrics.resource_utilization_enabled",
-    "metrics.state_counters_enabled",
-    "metrics.kernel_event_counters_enabled",
-    "metrics.kernel_event_counters_per_cpu_enabled",
-    "metrics.convert_memory_to_mb",
-    "metrics.include_empty_values",
-    // Metrics of parts saker does not have (plugins, jemalloc, libbpf's own counters).
-    "metrics.libbpf_stats_enabled",
+    // Metrics of parts saker does not have (plugins, jemalloc, BPF iterators).
     "metrics.plugins_metrics_enabled",
     "metrics.jemalloc_stats_enabled",
     "metrics.kernel_iter_event_counters_enabled",
@@ -494,6 +498,10 @@ class Walker {
   public:
     Walker(Config& config, Diagnostics& diags) : config_(config), diags_(diags) {}
     bool in_include = false; // walking a config_files file
+    // The configuration as one YAML document, merged as Falco merges it (the main file, each
+    // config_files file by its strategy, each -o at its key): what --support prints, and where
+    // `-o key[N].member=V` finds the item it edits.
+    YAML::Node merged{YAML::NodeType::Map};
 
     // Converts `n`, the value at `path` (named by `key_node`), coming from `origin`.
     void walk(const YAML::Node& n, const std::string& path, const YAML::Node& key_node,
@@ -604,6 +612,102 @@ YAML::Node appended_item(const YAML::Node& value, const std::string& rest) {
     return list;
 }
 
+// --- The merged document (Falco's view of the configuration). ------------------------------
+
+// The node at a dotted key (`a.b.c`, no indexes) of `root`; an undefined node when absent.
+YAML::Node find_path(const YAML::Node& root, const std::string& key) {
+    YAML::Node cur;
+    cur.reset(root);
+    for (size_t at = 0; at <= key.size();) {
+        size_t dot = std::min(key.find('.', at), key.size());
+        if (!cur.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+        const YAML::Node& c = cur; // const access: never adds the key
+        YAML::Node next = c[key.substr(at, dot - at)];
+        if (!next.IsDefined()) return YAML::Node(YAML::NodeType::Undefined); // not a zombie
+        cur.reset(next);
+        at = dot + 1;
+    }
+    return cur;
+}
+
+// Sets the node at an override's key, as Falco does: `a.b`, `a[N]` (N == size appends), `a[]`
+// (appends), `a[N].b.c`, creating mappings and lists on the way. Keys it cannot follow (a
+// scalar in the way) leave the document as it is: the typed walk reports the problem.
+void set_path(YAML::Node root, const std::string& key, const YAML::Node& value) {
+    YAML::Node cur;
+    cur.reset(root);
+    size_t i = 0;
+    while (i < key.size()) {
+        size_t end = key.find_first_of(".[", i);
+        end = end == std::string::npos ? key.size() : end;
+        if (end > i) {
+            if (!cur.IsMap() && !(cur.IsNull() || !cur.IsDefined())) return;
+            YAML::Node next = cur[key.substr(i, end - i)];
+            cur.reset(next);
+        }
+        i = end;
+        while (i < key.size() && key[i] == '[') {
+            size_t close = key.find(']', i);
+            if (close == std::string::npos) return;
+            if (!cur.IsSequence()) {
+                if (cur.IsDefined() && !cur.IsNull()) return;
+                cur = YAML::Node(YAML::NodeType::Sequence);
+            }
+            const std::string digits = key.substr(i + 1, close - i - 1);
+            size_t index = digits.empty() ? cur.size() : std::stoul(digits);
+            if (index > cur.size()) return;
+            if (index == cur.size()) cur.push_back(YAML::Node(YAML::NodeType::Null));
+            YAML::Node next = cur[index];
+            cur.reset(next);
+            i = close + 1;
+        }
+        if (i < key.size() && key[i] == '.') ++i;
+    }
+    cur = YAML::Clone(value);
+}
+
+// One file into the merged document: the main file is the document; a config_files file
+// merges its top-level keys by its strategy, as Falco (append: lists are extended, other
+// values replaced; override: replaced; add-only: only keys not yet there).
+void merge_document(YAML::Node& merged, const YAML::Node& file, MergeStrategy strategy,
+                    bool include) {
+    if (!file.IsMap()) return;
+    if (!include) {
+        merged = YAML::Clone(file);
+        return;
+    }
+    for (const auto& kv : file) {
+        if (!kv.first.IsScalar() || kv.first.Scalar() == "config_files") continue;
+        const std::string key = kv.first.Scalar();
+        YAML::Node at = merged[key];
+        if (strategy == MergeStrategy::AddOnly && at.IsDefined() && !at.IsNull()) continue;
+        if (strategy == MergeStrategy::Append && kv.second.IsSequence() && at.IsSequence()) {
+            for (const auto& item : kv.second)
+                at.push_back(YAML::Clone(item));
+            continue;
+        }
+        merged[key] = YAML::Clone(kv.second);
+    }
+}
+
+// Environment references expanded, as Falco shows the configuration it runs with.
+YAML::Node expanded(const YAML::Node& n) {
+    if (n.IsScalar()) return YAML::Node(expand_env(n.Scalar()));
+    if (n.IsSequence()) {
+        YAML::Node out(YAML::NodeType::Sequence);
+        for (const auto& item : n)
+            out.push_back(expanded(item));
+        return out;
+    }
+    if (n.IsMap()) {
+        YAML::Node out(YAML::NodeType::Map);
+        for (const auto& kv : n)
+            out[kv.first.Scalar()] = expanded(kv.second);
+        return out;
+    }
+    return n;
+}
+
 // `a.b=V` converts V at a.b; `a.b[].c=V` appends {c: V} to the list a.b; `a.b[N]=V` sets its
 // item N to V (Falco's indexed form; N equal to the length appends).
 void apply_override(const std::string& text, uint32_t file, Walker& w, Diagnostics& diags) {
@@ -653,6 +757,18 @@ void apply_override(const std::string& text, uint32_t file, Walker& w, Diagnosti
         }
     }
     YAML::Node key_node(key); // for warnings: no mark, so they point at the override's start
+    YAML::Node list = find_path(w.merged, key);
+    const bool member_edit = origin.index && !rest.empty() && list.IsSequence() &&
+                             *origin.index < list.size() && list[*origin.index].IsMap();
+    set_path(w.merged, text.substr(0, eq), value);
+    if (member_edit) {
+        // Falco's `key[N].member=V`: one member of item N changes, the rest of the item stays.
+        // The whole list is read again from the merged document, which now holds the edit.
+        origin.append = false;
+        origin.index.reset();
+        w.walk(find_path(w.merged, key), key, key_node, origin);
+        return;
+    }
     w.walk(origin.append ? appended_item(value, rest) : value, key, key_node, origin);
 }
 
@@ -676,6 +792,7 @@ void walk_file(LoadResult& r, Walker& walker, const std::string& name, const std
     uint32_t file = r.sources.add(name, text);
     try {
         YAML::Node root = YAML::Load(text);
+        merge_document(walker.merged, root, merge, walker.in_include);
         std::string dir =
             name.find('/') == std::string::npos ? "." : name.substr(0, name.rfind('/'));
         walker.walk(root, "", root, Origin{file, 0, false, dir.empty() ? "/" : dir, {}, merge});
@@ -744,6 +861,10 @@ LoadResult load(const std::string& name, const std::string& text,
     apply_overrides(r, walker, overrides, true);
     if (follow_config_files) include_config_files(r, walker, name);
     apply_overrides(r, walker, overrides, false);
+    // Falco's rendering (--support): one flow mapping, every scalar double-quoted.
+    YAML::Emitter out;
+    out << YAML::DoubleQuoted << YAML::Flow << YAML::LowerNull << expanded(walker.merged);
+    r.merged = out.good() ? out.c_str() : "{}";
     return r;
 }
 
@@ -786,6 +907,33 @@ std::vector<std::string> expand_rules_files(const std::vector<std::string>& entr
         files.insert(files.end(), in_dir.begin(), in_dir.end());
     }
     return files;
+}
+
+std::string file_sha256(const std::string& path) {
+    std::string text;
+    read_text(path, text);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
+    std::ostringstream out;
+    for (unsigned int i = 0; i < len; ++i)
+        out << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(md[i]);
+    return out.str();
+}
+
+std::vector<std::string> default_rules_files(const std::string& saker_rules,
+                                             const std::string& falco_dir) {
+    return {falco_dir + "/falco_rules.yaml", saker_rules, falco_dir + "/falco_rules.local.yaml",
+            falco_dir + "/rules.d"};
+}
+
+std::vector<std::string> rules_files_to_load(const std::vector<std::string>& cli, const Config& c,
+                                             const std::string& saker_rules) {
+    if (!cli.empty()) return expand_rules_files(cli);
+    std::vector<std::string> present;
+    for (const auto& p : !c.rules_files.empty() ? c.rules_files : default_rules_files(saker_rules))
+        if (std::error_code ec; std::filesystem::exists(p, ec)) present.push_back(p);
+    return expand_rules_files(present);
 }
 
 bool matches(const AppendOutput& e, const Rule& rule) {

@@ -14,8 +14,10 @@
 //   are applied after the file, in order, through the same table, so they obey the same types.
 //   `a.b[]=VALUE` and `a[].b.c=VALUE` append one element to a list (Falco's form:
 //   `-o "rules[].disable.rule=*"`). `a.b[N]=VALUE` (and `a[N].b=VALUE`) sets item N of a list
-//   to the value (Falco's indexed form; N equal to the list's length appends; an entry is
-//   replaced whole, not merged). Their locations point into the override text.
+//   to the value (Falco's indexed form; N equal to the list's length appends).
+//   `a[N].m.n=VALUE` sets one member of item N, the rest of the item kept (as Falco: the list
+//   is read again from the merged document, `LoadResult::merged`); when the configuration has
+//   no such item it is the item {m: {n: VALUE}}. Their locations point into the override text.
 // - String values expand `${NAME}` from the environment, as Falco does (`$${` is a literal `${`).
 #pragma once
 
@@ -122,9 +124,24 @@ struct Webserver {
     bool operator==(const Webserver&) const = default;
 };
 
+// Falco's `metrics:` section. With `enabled`, every `interval` a snapshot of Falco's metrics
+// (agent/metrics_snapshot.h) goes out as the alert "Falco internal: metrics snapshot"
+// (`output_rule`) and/or as a JSON line appended to `output_file`; the switches select what
+// the snapshot holds. Defaults are Falco's when the key is absent (its falco.yaml sets
+// output_rule: true).
 struct Metrics {
     bool enabled = false;
     uint64_t interval_ms = 3600 * 1000; // `interval: 1h` (Prometheus duration syntax)
+    bool output_rule = false;
+    std::string output_file; // empty: none
+    bool rules_counters_enabled = true;
+    bool resource_utilization_enabled = true;
+    bool state_counters_enabled = true;
+    bool kernel_event_counters_enabled = true;
+    bool kernel_event_counters_per_cpu_enabled = true;
+    bool libbpf_stats_enabled = true; // only while the kernel keeps them (bpf_stats_enabled)
+    bool convert_memory_to_mb = true;
+    bool include_empty_values = false;
     bool operator==(const Metrics&) const = default;
 };
 
@@ -144,8 +161,8 @@ struct ConfigFile {
 };
 
 struct Config {
-    // Empty: the build's default rules (SAKER_DEFAULT_RULES). Relative paths in a file are
-    // relative to that file's directory.
+    // Empty: default_rules_files() (Falco's, then saker's). Relative paths in a file are
+    // relative to that file's directory. Paths that do not exist are skipped, as in Falco.
     std::vector<std::string> rules_files;
     std::vector<RuleSelector> rules;
     // Falco's config_files (its default: /etc/falco/config.d): loaded after the main file, in
@@ -224,6 +241,10 @@ struct LoadResult {
     Config config;
     std::vector<std::string> files; // the main file, then each config_files file loaded
     SourceManager sources;          // the file and override texts, for rendering diagnostics
+    // The configuration as Falco holds it, as YAML text (a flow mapping, scalars quoted): the
+    // main file, each config_files file merged by its strategy (top-level keys, as Falco),
+    // then each -o at its key. What `--support` prints as "config".
+    std::string merged;
     Diagnostics diags;
     bool ok() const { return !diags.has_errors(); }
     // Every diagnostic as `file:line:col: error|warning: message`, source line and caret.
@@ -243,6 +264,23 @@ LoadResult load_config_text(const std::string& name, const std::string& text,
 // `*.yaml`/`*.yml` files in it, in name order; anything else is kept as given (the rules loader
 // reports a missing file with its name).
 std::vector<std::string> expand_rules_files(const std::vector<std::string>& entries);
+
+// Falco's default rules files with saker's add-on rules after Falco's own, as Falco's
+// falco.yaml orders them: <falco_dir>/falco_rules.yaml, `saker_rules`,
+// <falco_dir>/falco_rules.local.yaml, <falco_dir>/rules.d. Used when neither -r nor the
+// configuration names any rules file.
+std::vector<std::string> default_rules_files(const std::string& saker_rules,
+                                             const std::string& falco_dir = "/etc/falco");
+
+// The rules files a run loads, as Falco picks them: the `-r` entries as given (a missing one
+// is an error later, with its name), else the configuration's `rules_files` (else the
+// defaults) of which, as in Falco, only paths that exist count; folders expanded.
+std::vector<std::string> rules_files_to_load(const std::vector<std::string>& cli, const Config& c,
+                                             const std::string& saker_rules);
+
+// The SHA-256 (lower-case hex) of a configuration or rules file's bytes, as Falco reports
+// them (--support, the metrics snapshot); the digest of nothing for an unreadable file.
+std::string file_sha256(const std::string& path);
 
 // Whether an `append_output` entry applies to a rule.
 bool matches(const AppendOutput& entry, const Rule& rule);

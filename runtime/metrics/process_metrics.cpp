@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <ctime>
 #include <dirent.h>
 #include <fstream>
 #include <sstream>
@@ -105,6 +106,14 @@ void register_process_metrics(Registry& registry, std::chrono::steady_clock::tim
     registry.gauge_fn("saker_uptime_seconds", "Seconds since the agent started", [started] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     });
+}
+
+uint64_t host_boot_epoch_ns() {
+    timespec real{}, boot{};
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    return (uint64_t(real.tv_sec) - uint64_t(boot.tv_sec)) * 1000000000u + uint64_t(real.tv_nsec) -
+           uint64_t(boot.tv_nsec);
 }
 
 } // namespace saker::metrics

@@ -29,6 +29,9 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text);
 // /proc/self/stat parsed; nullopt if unreadable.
 std::optional<ProcStat> read_self_stat();
 
+// When the host booted, in ns since the epoch (the wall clock minus CLOCK_BOOTTIME).
+uint64_t host_boot_epoch_ns();
+
 void register_process_metrics(Registry& registry, std::chrono::steady_clock::time_point started =
                                                       std::chrono::steady_clock::now());
 

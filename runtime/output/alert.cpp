@@ -251,12 +251,50 @@ LineFormat LineFormat::of(const config::Config& c) {
             c.json_include_output_fields_property};
 }
 
+namespace {
+
+std::string internal_text(const Alert& a) {
+    std::string line =
+        clock_text(a.time_ns) + ": " + priority_name(a.rule->priority) + " " + a.output + " (";
+    const char* sep = "";
+    for (const auto& [key, value] : a.fields.items()) {
+        line +=
+            sep + key + "=" + value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        sep = " ";
+    }
+    return line + ")";
+}
+
+std::string internal_json(const Alert& a, const std::string& hostname) {
+    nlohmann::json j;
+    j["hostname"] = hostname;
+    j["output"] = a.output;
+    j["output_fields"] = a.fields;
+    j["priority"] = priority_name(a.rule->priority);
+    j["rule"] = a.rule->name;
+    j["source"] = "internal";
+    j["time"] = rfc3339(a.time_ns);
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
+Rule internal_rule(std::string name, Priority priority) {
+    Rule r;
+    r.name = std::move(name);
+    r.priority = priority;
+    r.source = "internal";
+    return r;
+}
+
 std::string format_text(const Alert& a, bool time_iso_8601) {
+    if (a.internal) return internal_text(a);
     return (time_iso_8601 ? iso8601_text(a.time_ns) : clock_text(a.time_ns)) + ": " +
            priority_name(a.rule->priority) + " " + a.output;
 }
 
 std::string format_json(const Alert& a, const std::string& hostname, const LineFormat& f) {
+    if (a.internal) return internal_json(a, hostname);
     nlohmann::json j;
     j["hostname"] = hostname;
     if (f.include_output) j["output"] = format_text(a, f.time_iso_8601);

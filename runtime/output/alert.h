@@ -54,7 +54,16 @@ struct Alert {
     uint64_t time_ns = 0; // nanoseconds since the epoch
     std::string output;   // the rendered output text (without time and priority)
     nlohmann::json fields = nlohmann::json::object(); // output_fields
+    // One of Falco's internal messages (drops, metrics snapshots), rendered as Falco renders
+    // them rather than as a rule's alert: text `TIME: Priority OUTPUT (k=v k=v)` with the
+    // fields as JSON values; JSON with source "internal", the output without time and
+    // priority, no tags; the json_include_* switches and time_format_iso_8601 do not apply.
+    bool internal = false;
 };
+
+// The rule an internal message names (Alert::internal): Falco's rule name and priority,
+// source "internal".
+Rule internal_rule(std::string name, Priority priority);
 
 Alert render_alert(const Rule& rule, const OutputPlan& plan, FieldSource& source, uint64_t time_ns);
 

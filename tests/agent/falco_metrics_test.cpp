@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -215,5 +216,91 @@ TEST_CASE("the Falco chart's Grafana dashboard: every family and label its queri
     CHECK(opens > 0);
     CHECK(classes <= drops);
     REQUIRE(agent.stop() == 0);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Falco's metrics snapshot: Falco's falco.yaml with metrics on emits the alert every "
+          "interval, honours the switches and writes the JSON-lines file",
+          "[agent][metrics][root]") {
+    SAKER_REQUIRE_ROOT_BPF("metrics snapshot");
+    const std::string falco_yaml =
+        std::string(SAKER_SOURCE_DIR) + "/../shared/falco-compat/falco.yaml";
+    char tmpl[] = "/tmp/saker-metrics-snapshot-XXXXXX";
+    const std::filesystem::path dir = mkdtemp(tmpl);
+    const std::string marker = (dir / "marker").string();
+    const std::string jsonl = (dir / "metrics.jsonl").string();
+    std::ofstream(dir / "rules.yaml") << "- rule: Marker opened\n  desc: test\n"
+                                         "  condition: evt.type in (open, openat, openat2) and "
+                                         "fd.name = " +
+                                             marker +
+                                             "\n  output: marker %fd.name\n  priority: WARNING\n";
+    // falco.yaml sets output_rule: true; enabling metrics and a 1 s interval is all it takes.
+    saker::test::AgentProcess agent({"-c", falco_yaml, "-r", (dir / "rules.yaml").string(), "-o",
+                                     "json_output=true", "-o", "webserver.enabled=false", "-o",
+                                     "metrics.enabled=true", "-o", "metrics.interval=1s", "-o",
+                                     "metrics.output_file=" + jsonl, "-o",
+                                     "metrics.kernel_event_counters_per_cpu_enabled=false", "-o",
+                                     "metrics.resource_utilization_enabled=false"},
+                                    "/tmp/saker-metrics-snapshot-", nullptr);
+    REQUIRE(agent.ready(15s));
+    bool alerted = false;
+    for (int i = 0; i < 20 && !alerted; ++i) {
+        std::ofstream(marker) << "x";
+        alerted = agent.wait_alert("Marker opened", Clock::now() + 250ms).has_value();
+    }
+    REQUIRE(alerted);
+
+    // A snapshot taken after the alert counts it.
+    std::optional<nlohmann::json> snapshot;
+    size_t snapshots = 0;
+    for (auto deadline = Clock::now() + 5s; !snapshot && Clock::now() < deadline;) {
+        snapshots = 0;
+        for (const auto& a : agent.alerts_so_far()) {
+            if (a["rule"] != "Falco internal: metrics snapshot") continue;
+            ++snapshots;
+            if (a["output_fields"].value("falco.rules.Marker_opened", 0) >= 1) snapshot = a;
+        }
+        if (!snapshot) std::this_thread::sleep_for(200ms);
+    }
+    INFO(agent.log());
+    REQUIRE(snapshot);
+    const auto& a = *snapshot;
+    CHECK(a["priority"] == "Informational");
+    CHECK(a["source"] == "internal");
+    CHECK(a["output"] == "Falco metrics snapshot");
+    CHECK_FALSE(a.contains("tags"));
+    const auto& f = a["output_fields"];
+    for (const char* key :
+         {"evt.time", "evt.hostname", "evt.source", "falco.version", "falco.start_ts",
+          "falco.duration_sec", "falco.kernel_release", "falco.host_num_cpus", "scap.engine_name",
+          "falco.num_evts", "falco.rules.matches_total", "scap.n_evts", "scap.n_drops",
+          "scap.n_drops_perc", "falco.n_threads", "falco.sha256_rules_file.rules_yaml",
+          "falco.sha256_config_file.falco_yaml"}) {
+        INFO(key << " in " << f.dump());
+        CHECK(f.contains(key));
+    }
+    CHECK(f["scap.n_evts"].get<uint64_t>() > 0);
+    CHECK(f["falco.num_evts"].get<uint64_t>() > 0);
+    // Switched off: per-CPU counters and resource utilization.
+    for (const char* key : {"scap.n_evts_cpu_0", "falco.memory_rss_mb", "falco.cpu_usage_perc"}) {
+        INFO(key);
+        CHECK_FALSE(f.contains(key));
+    }
+    // Falco's metrics keys are read, not warned about.
+    CHECK(agent.log().find("'metrics.output_rule': Falco key not supported") == std::string::npos);
+    CHECK(agent.log().find("metrics snapshot every 1000 ms") != std::string::npos);
+    REQUIRE(agent.stop() == 0);
+
+    // The file: one {sample, output_fields} line per snapshot, samples counted from 1.
+    std::ifstream in(jsonl);
+    std::vector<nlohmann::json> lines;
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(nlohmann::json::parse(line));
+    REQUIRE(lines.size() >= snapshots);
+    REQUIRE(!lines.empty());
+    for (size_t i = 0; i < lines.size(); ++i) {
+        CHECK(lines[i]["sample"] == i + 1);
+        CHECK(lines[i]["output_fields"]["scap.engine_name"] == "modern_bpf");
+    }
     std::filesystem::remove_all(dir);
 }

@@ -260,14 +260,26 @@ TEST_CASE("Falco's -L, -l, --list, -N and --list-events") {
     CHECK(has(events, "\nexecve\n"));
 }
 
-TEST_CASE("Falco's --support prints JSON with the rules files and their SHA-256") {
-    Run r = run_out("--support -c " + kFalcoYaml + " -r " + kFalcoRules);
+TEST_CASE("Falco's --support prints JSON with the merged configuration and the rules files "
+          "with their SHA-256") {
+    std::string more = write_temp("cli_support_more.yaml", "priority: error\n");
+    Run r = run_out("--support -c " + kFalcoYaml + " -r " + kFalcoRules +
+                    " -o webserver.listen_port=9999 -o append_output[0].match.source=syscall" +
+                    " -o config_files=" + more);
     REQUIRE(r.status == 0);
     auto j = nlohmann::json::parse(r.out);
     CHECK(j["version"].is_string());
     CHECK(j["system_info"]["sysname"] == "Linux");
     CHECK(j["cmdline"].get<std::string>().find("--support") != std::string::npos);
-    CHECK(j["config"]["content"]["rules_files"][0] == "/etc/falco/falco_rules.yaml");
+    // "config" is, as Falco prints it, the merged configuration as YAML flow text (every
+    // scalar quoted, so JSON reads it): the file, the config_files file, the -o overrides.
+    REQUIRE(j["config"].is_string());
+    auto config = nlohmann::json::parse(j["config"].get<std::string>());
+    CHECK(config["rules_files"][0] == "/etc/falco/falco_rules.yaml"); // from falco.yaml
+    CHECK(config["priority"] == "error");                             // from config_files
+    CHECK(config["webserver"]["listen_port"] == "9999");              // from -o
+    CHECK(config["append_output"][0] ==
+          nlohmann::json{{"suggested_output", "true"}, {"match", {{"source", "syscall"}}}});
     REQUIRE(j["rules_files"].size() == 1);
     CHECK(j["rules_files"][0]["name"] == kFalcoRules);
     // The digest is of the file's bytes: sha256sum agrees.
@@ -302,4 +314,21 @@ TEST_CASE("invoked as falco (a symlink), saker takes Falco's command line") {
     CHECK(v.out.find(": Ok") != std::string::npos);
     CHECK(saker::test::sh(link + " compile").status == 1); // no subcommands as falco
     std::remove(link.c_str());
+}
+
+TEST_CASE("no rules named anywhere: Falco's default rules files when installed, then saker's, "
+          "and the log says which load") {
+    // A configuration without rules_files and no -r (as plain `saker run`): the rules list is
+    // Falco's (/etc/falco/falco_rules.yaml, saker's rules, the local file, rules.d), present
+    // ones only. (An empty -c file: /etc/falco/falco.yaml, if installed, would name its own.)
+    std::string empty = write_temp("cli_no_rules.yaml", "json_output: false\n");
+    Run r = run("--dry-run -c " + empty + " -o log_syslog=false -o syslog_output.enabled=false");
+    INFO(r.out);
+    CHECK(r.status == 0);
+    const std::string saker_rules = SAKER_SOURCE_DIR "/rules/saker_rules.yaml";
+    std::string expected = "loading rules from: ";
+    if (std::filesystem::exists("/etc/falco/falco_rules.yaml"))
+        expected += "/etc/falco/falco_rules.yaml, ";
+    expected += saker_rules;
+    CHECK(has(r, expected));
 }

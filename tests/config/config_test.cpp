@@ -8,7 +8,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
 using namespace saker;
 using namespace saker::config;
@@ -113,7 +116,8 @@ TEST_CASE("every key is read into the Config", "[config]") {
     CHECK(c.base_syscalls_repair);
     CHECK(c.syscall_event_drops == SyscallEventDrops{0.5, {DropAction::Exit}, 2, 3});
     CHECK(c.webserver == Webserver{false, "0.0.0.0", 9000, "/hz", true});
-    CHECK(c.metrics == Metrics{true, 5400500});
+    CHECK(c.metrics.enabled);
+    CHECK(c.metrics.interval_ms == 5400500);
     CHECK_FALSE(c.watch_config_files);
     CHECK(c.log_level == Priority::Debug);
     CHECK_FALSE(c.log_stderr);
@@ -145,12 +149,50 @@ TEST_CASE("the repository's saker.yaml loads cleanly and states the built-in def
     INFO(r.render());
     REQUIRE(r.ok());
     CHECK(r.diags.all().empty());
-    REQUIRE(r.config.rules_files.size() == 1);
-    CHECK(std::filesystem::equivalent(r.config.rules_files[0],
+    // Falco's defaults with saker's add-on rules after Falco's own (default_rules_files()).
+    REQUIRE(r.config.rules_files.size() == 4);
+    CHECK(std::filesystem::equivalent(r.config.rules_files[1],
                                       SAKER_SOURCE_DIR "/rules/saker_rules.yaml"));
+    CHECK(r.config.rules_files == default_rules_files(r.config.rules_files[1]));
     Config c = r.config;
     c.rules_files.clear(); // the only key whose default is "the build's path"
     CHECK(c == Config{});
+}
+
+TEST_CASE("the rules a run loads: -r as given, else rules_files (or Falco's defaults, then "
+          "saker's) of which only what exists, folders expanded",
+          "[config]") {
+    char tmpl[] = "/tmp/saker-default-rules-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    const std::string falco = tmpl, saker_rules = falco + "/saker_rules.yaml";
+    std::ofstream(saker_rules) << "[]\n";
+    // Nothing of Falco's installed: saker's rules alone.
+    auto defaults = default_rules_files(saker_rules, falco);
+    CHECK(defaults == std::vector<std::string>{falco + "/falco_rules.yaml", saker_rules,
+                                               falco + "/falco_rules.local.yaml",
+                                               falco + "/rules.d"});
+    Config c;
+    c.rules_files = defaults; // what rules_files_to_load does with an empty list, at /etc/falco
+    CHECK(rules_files_to_load({}, c, saker_rules) == std::vector<std::string>{saker_rules});
+    // Falco's rules, its local file and a rules.d folder: Falco's order, saker's after Falco's.
+    std::ofstream(falco + "/falco_rules.yaml") << "[]\n";
+    std::ofstream(falco + "/falco_rules.local.yaml") << "[]\n";
+    std::filesystem::create_directory(falco + "/rules.d");
+    std::ofstream(falco + "/rules.d/b.yaml") << "[]\n";
+    std::ofstream(falco + "/rules.d/a.yml") << "[]\n";
+    std::ofstream(falco + "/rules.d/old.yaml.bak") << "[]\n";
+    CHECK(rules_files_to_load({}, c, saker_rules) ==
+          std::vector<std::string>{falco + "/falco_rules.yaml", saker_rules,
+                                   falco + "/falco_rules.local.yaml", falco + "/rules.d/a.yml",
+                                   falco + "/rules.d/b.yaml"});
+    // -r wins, as given (a missing file is reported by the loader, with its name).
+    CHECK(rules_files_to_load({"/nonexistent.yaml"}, c, saker_rules) ==
+          std::vector<std::string>{"/nonexistent.yaml"});
+    // The built-in default (no rules_files) is Falco's /etc/falco list.
+    Config builtin; // no rules_files: default_rules_files() at /etc/falco
+    c.rules_files = default_rules_files(saker_rules);
+    CHECK(rules_files_to_load({}, builtin, saker_rules) == rules_files_to_load({}, c, saker_rules));
+    std::filesystem::remove_all(falco);
 }
 
 TEST_CASE("-o overrides apply after the file, typed like the file", "[config]") {
@@ -218,6 +260,72 @@ TEST_CASE("-o key[N]=V sets item N of a list, as Falco's indexed form", "[config
     CHECK(first_message(bad).starts_with("-o:1:12: error: expected [] (append) or [N]"));
     auto scalar = load("", {"priority[0]=error"});
     REQUIRE_FALSE(scalar.ok());
+}
+
+TEST_CASE("-o key[N].member=V sets one member of item N, the rest of the item kept (Falco's "
+          "falco.yaml)",
+          "[config]") {
+    const std::string falco_yaml =
+        std::string(SAKER_SOURCE_DIR) + "/../shared/falco-compat/falco.yaml";
+    // Falco's file has `append_output: [{suggested_output: true}]`.
+    auto r = load_config(falco_yaml, {"append_output[0].match.source=syscall",
+                                      "append_output[0].extra_output=x=%proc.name"});
+    INFO(r.render());
+    REQUIRE(r.ok());
+    REQUIRE(r.config.append_output.size() == 1);
+    CHECK(r.config.append_output[0].suggested_output); // kept
+    CHECK(r.config.append_output[0].source == std::optional<std::string>("syscall"));
+    CHECK(r.config.append_output[0].extra_output == "x=%proc.name");
+
+    // A list of mappings from the file: one member of item 1 changes, item 0 and the other
+    // members of item 1 stay.
+    auto sel = load("rules:\n  - disable: {tag: a}\n"
+                    "append_output:\n  - match: {rule: r1}\n    extra_output: e0\n"
+                    "  - match: {rule: r2, source: syscall}\n    extra_output: e1\n",
+                    {"append_output[1].match.rule=r3", "rules[0].disable.tag=b"});
+    INFO(sel.render());
+    REQUIRE(sel.ok());
+    REQUIRE(sel.config.append_output.size() == 2);
+    CHECK(sel.config.append_output[0].rule == std::optional<std::string>("r1"));
+    CHECK(sel.config.append_output[1].rule == std::optional<std::string>("r3"));
+    CHECK(sel.config.append_output[1].source == std::optional<std::string>("syscall"));
+    CHECK(sel.config.append_output[1].extra_output == "e1");
+    CHECK(sel.config.rules == std::vector<RuleSelector>{{false, true, "b"}});
+    // A bad member value is still an error in the override.
+    auto bad =
+        load("append_output:\n  - match: {rule: r1}\n", {"append_output[0].match.tags={a: b}"});
+    CHECK_FALSE(bad.ok());
+}
+
+TEST_CASE("the merged configuration: main file, config_files by strategy, then -o, as Falco "
+          "shows it in --support",
+          "[config]") {
+    char tmpl[] = "/tmp/saker-merged-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    const std::string dir = tmpl;
+    std::ofstream(dir + "/main.yaml")
+        << "config_files: [" << dir << "/conf.d]\nrules_files: [/a.yaml]\n"
+        << "json_output: false\nappend_output:\n  - suggested_output: true\n"
+        << "http_output: {enabled: false, url: \"${SAKER_MERGED_TEST}\"}\n";
+    std::filesystem::create_directory(dir + "/conf.d");
+    std::ofstream(dir + "/conf.d/10-more.yaml") << "rules_files: [/b.yaml]\npriority: error\n";
+    setenv("SAKER_MERGED_TEST", "http://127.0.0.1:1/", 1);
+    auto r = load_config(
+        dir + "/main.yaml",
+        {"json_output=true", "append_output[0].match.source=syscall", "rules_files[]=/c.yaml"});
+    INFO(r.render());
+    REQUIRE(r.ok());
+    CHECK(r.config.rules_files == std::vector<std::string>{"/a.yaml", "/b.yaml", "/c.yaml"});
+    // Flow YAML with every scalar quoted (as Falco's dump): JSON reads it.
+    INFO(r.merged);
+    CHECK(r.merged.find("\"rules_files\": [\"/a.yaml\", \"/b.yaml\", \"/c.yaml\"]") !=
+          std::string::npos);
+    CHECK(r.merged.find("\"priority\": \"error\"") != std::string::npos);
+    CHECK(r.merged.find("\"json_output\": \"true\"") != std::string::npos);
+    CHECK(r.merged.find("\"url\": \"http://127.0.0.1:1/\"") != std::string::npos); // ${} expanded
+    CHECK(r.merged.find("{\"suggested_output\": \"true\", \"match\": {\"source\": \"syscall\"}}") !=
+          std::string::npos);
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("unknown keys warn with their position, Falco-only keys say so", "[config]") {

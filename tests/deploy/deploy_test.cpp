@@ -563,9 +563,15 @@ TEST_CASE("the Dockerfile builds with the Makefile's packages and ships what the
     CHECK(has_line(runtime, R"(^COPY\s+--from=build\s+\S+/runtime/saker\s+/usr/bin/saker$)"));
     CHECK(has_line(runtime, R"(^RUN\s+ln\s+-s\s+saker\s+/usr/bin/falco$)"));
     CHECK(has_line(runtime, R"(^COPY\s+saker\.yaml\s+/etc/saker/saker\.yaml$)"));
-    CHECK(has_line(runtime, R"(^CMD\s+\["run",\s*"-c",\s*"/etc/saker/saker\.yaml",\s*"-r",\s*)"
-                            R"("/etc/falco/falco_rules\.yaml",\s*"-r",\s*)"
-                            R"("/etc/saker/rules/saker_rules\.yaml"\])"));
+    CHECK(has_line(runtime, R"(^CMD\s+\["run",\s*"-c",\s*"/etc/saker/saker\.yaml"\])"));
+    // saker.yaml's rules there: Falco's, saker's add-on (relative to /etc/saker), local, rules.d.
+    auto image_config = saker::config::load_config_text(
+        "/etc/saker/saker.yaml", saker::test::slurp(kSource + "/saker.yaml"));
+    REQUIRE(image_config.ok());
+    CHECK(image_config.config.rules_files ==
+          std::vector<std::string>{"/etc/falco/falco_rules.yaml",
+                                   "/etc/saker/rules/saker_rules.yaml",
+                                   "/etc/falco/falco_rules.local.yaml", "/etc/falco/rules.d"});
 
     // Falco's rules: a pinned release, checked against the SHA-256 of that release's file,
     // which is the compatibility corpus' file (the same bytes the tests load).
@@ -588,7 +594,11 @@ TEST_CASE("the Dockerfile builds with the Makefile's packages and ships what the
     auto loaded = saker::config::load_config(kSource + "/saker.yaml");
     INFO(loaded.render());
     REQUIRE(loaded.ok());
+    // Falco's paths in saker.yaml: the rules stage and the local file and rules.d made here.
+    CHECK(has_line(runtime, R"(^RUN\s+mkdir\s+-p\s+/etc/falco/rules\.d\s.*>\s*)"
+                            R"(/etc/falco/falco_rules\.local\.yaml$)"));
     for (auto rules : loaded.config.rules_files) {
+        if (rules.starts_with("/etc/falco/")) continue;
         // The loader resolves relative paths against the file's directory (kSource here).
         std::filesystem::path p = rules;
         std::string relative =
