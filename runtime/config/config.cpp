@@ -654,6 +654,9 @@ void set_path(YAML::Node root, const std::string& key, const YAML::Node& value) 
                 cur = YAML::Node(YAML::NodeType::Sequence);
             }
             const std::string digits = key.substr(i + 1, close - i - 1);
+            if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; }))
+                return; // not an index (the typed walk reports the key)
             size_t index = digits.empty() ? cur.size() : std::stoul(digits);
             if (index > cur.size()) return;
             if (index == cur.size()) cur.push_back(YAML::Node(YAML::NodeType::Null));

@@ -260,6 +260,10 @@ TEST_CASE("-o key[N]=V sets item N of a list, as Falco's indexed form", "[config
     CHECK(first_message(bad).starts_with("-o:1:12: error: expected [] (append) or [N]"));
     auto scalar = load("", {"priority[0]=error"});
     REQUIRE_FALSE(scalar.ok());
+    // A second bracket that is not an index, or one too large: no crash, the key unchanged.
+    auto nested = load("append_output:\n  - match: {rule: r1}\n",
+                       {"append_output[0].match[x]=1", "append_output[0].m[99999999999]=1"});
+    CHECK(nested.config.append_output.size() == 1);
 }
 
 TEST_CASE("-o key[N].member=V sets one member of item N, the rest of the item kept (Falco's "
