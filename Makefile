@@ -39,7 +39,7 @@ build: $(BUILD)/build.ninja
 FALCO_RULES ?= ../shared/rules-corpus/falco_rules.yaml
 run: build
 	$(BUILD)/runtime/saker run -c saker.yaml \
-	  $(if $(wildcard $(FALCO_RULES)),-o rules_files[0]=$(FALCO_RULES))
+	  $(if $(wildcard $(FALCO_RULES)),-o 'rules_files[0]=$(FALCO_RULES)')
 
 # A test that cannot run here (no root, no BPF, a tool missing) is reported "Skipped", counted
 # below; SAKER_REQUIRE_BPF=1 (CI) turns such a skip into a failure (tests/support/root_guard.h).
