@@ -229,6 +229,6 @@ TEST_CASE("saker run: a containerd container with CRI labels fires with containe
     const std::string out = (*alert)["output"];
     CHECK(out.find("pod=" + pod_name + " ns=" + ns_name) != std::string::npos);
     CHECK(agent.stop() == 0);
-    CHECK(agent.log().find("containerd metadata: 1 containers tracked, 1 found") !=
+    CHECK(agent.log().find("container metadata: 1 containers tracked, 1 found") !=
           std::string::npos);
 }

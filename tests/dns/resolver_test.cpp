@@ -109,7 +109,7 @@ TEST_CASE("a changed hosts file is seen at the next refresh and released names a
 }
 
 TEST_CASE("lookups never wait for a resolution in progress", "[dns][root]") {
-    PrivateResolverFiles files("127.0.0.77 api.saker.test\n");
+    PrivateResolverFiles files("127.0.0.77 api.saker.test\n", saker::test::DnsQueries::to_loopback);
     ENTER_OR_SKIP(files);
     // A DNS server on loopback that never answers: a name missing from the hosts file keeps
     // the resolving thread inside getaddrinfo for its timeout (resolv.conf: 1 s, 1 attempt).
