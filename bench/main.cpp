@@ -6,6 +6,7 @@
 int run_predicates_bench(int argc, char** argv);
 #ifdef SAKER_BENCH_CAPTURE
 int run_capture_bench(int argc, char** argv);
+int run_probe_profile_bench(int argc, char** argv);
 #endif
 #ifdef SAKER_BENCH_E2E
 int run_e2e_bench(int argc, char** argv);
@@ -27,6 +28,8 @@ constexpr Bench kBenches[] = {
 #ifdef SAKER_BENCH_CAPTURE
     {"capture", run_capture_bench,
      "eBPF capture: a fixed open/close + fork/exec storm with and without the probe"},
+    {"probe-profile", run_probe_profile_bench,
+     "BPF ns per captured syscall, per program (bpf_stats), over one microload at a time"},
 #endif
 #ifdef SAKER_BENCH_E2E
     {"e2e", run_e2e_bench,
@@ -41,7 +44,7 @@ constexpr Bench kBenches[] = {
 int usage() {
     std::fprintf(stderr, "usage: saker-bench <benchmark> [args...]\n\nbenchmarks:\n");
     for (const Bench& b : kBenches)
-        std::fprintf(stderr, "  %-12s %s\n", b.name, b.what);
+        std::fprintf(stderr, "  %-14s %s\n", b.name, b.what);
     return 2;
 }
 

@@ -173,8 +173,13 @@ struct saker_drop_counters {
     saker_u64 ia32_dropped;   /* wanted ia32 syscall whose arguments the probe cannot decode */
 };
 
-/* Interest map: BPF_MAP_TYPE_ARRAY, key = syscall nr (u32), value = u8 (1 = emit).
- * Syscalls outside [0, SAKER_SYSCALL_TABLE_SIZE) are never emitted. */
+/* Interest map: BPF_MAP_TYPE_ARRAY, key = syscall nr (u32), value = u8 bits: SAKER_WANT_X64
+ * when x86_64 syscall nr is wanted, SAKER_WANT_IA32 when i386 syscall nr translates
+ * (bpf/syscalls_ia32.h) to a wanted one. One lookup then decides, before anything else, that
+ * a syscall is wanted under neither table. Syscalls outside [0, SAKER_SYSCALL_TABLE_SIZE) are
+ * never emitted. */
+#define SAKER_WANT_X64 0x1u
+#define SAKER_WANT_IA32 0x2u
 #define SAKER_SYSCALL_TABLE_SIZE 512
 
 /* Ring-buffer losses by class. drop_class (BPF_MAP_TYPE_ARRAY, filled by user

@@ -77,14 +77,16 @@ static __always_inline __u64 sys_arg(struct saker_scratch* s, int i) {
 
 #define SAKER_TS_COMPAT 0x0002 /* arch/x86 thread_info.status: in an ia32 syscall */
 
-/* The task is in an ia32 syscall (int 0x80, sysenter, or syscall from 32-bit code): its
- * number is the i386 table's and its arguments are in bx, cx, dx, si, di, bp. What the
+/* Task t (current) is in an ia32 syscall (int 0x80, sysenter, or syscall from 32-bit code):
+ * its number is the i386 table's and its arguments are in bx, cx, dx, si, di, bp. What the
  * kernel's in_ia32_syscall() asks; a 64-bit process can make such calls too (int 0x80). */
-static __always_inline int in_ia32_syscall(void) {
-    struct task_struct* t = bpf_get_current_task_btf();
-
+static __always_inline int task_in_ia32_syscall(struct task_struct* t) {
     if (!bpf_core_field_exists(t->thread_info.status)) return 0;
     return t->thread_info.status & SAKER_TS_COMPAT; /* a BTF pointer: a direct load */
+}
+
+static __always_inline int in_ia32_syscall(void) {
+    return task_in_ia32_syscall(bpf_get_current_task_btf());
 }
 
 /* i386 syscall nr -> saker's (x86_64) nr + 1, SAKER_COMPAT_UNDECODABLE set when the i386
@@ -137,25 +139,30 @@ static __always_inline struct saker_event_hdr* ev_hdr(struct saker_scratch* s) {
     return (struct saker_event_hdr*)s->buf;
 }
 
-static __always_inline void ev_begin(struct saker_scratch* s, __u16 type, __u32 nr, __s64 ret) {
+/* Starts a record of task t, the current task (one helper call gives every task fact:
+ * pid, tgid and parent are direct BTF loads, not bpf_get_current_pid_tgid() calls). */
+static __always_inline void ev_begin_task(struct saker_scratch* s, struct task_struct* t,
+                                          __u16 type, __u32 nr, __s64 ret) {
     struct saker_event_hdr* h = ev_hdr(s);
-    struct task_struct* t = bpf_get_current_task_btf();
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
 
     h->ts_ns = bpf_ktime_get_boot_ns();
-    h->tid = (__u32)pid_tgid;
-    h->pid = pid_tgid >> 32;
-    h->ppid = t->real_parent->tgid; /* BTF pointers: direct loads, no helper calls */
+    h->tid = t->pid;
+    h->pid = t->tgid;
+    h->ppid = t->real_parent->tgid;
     h->type = type;
     h->nparams = 0;
     h->ret = ret;
     h->syscall_nr = nr;
-    h->cpu = bpf_get_smp_processor_id();
+    h->cpu = bpf_get_smp_processor_id(); /* inlined by the verifier */
     h->len = 0;
     h->flags = 0;
     s->off = sizeof(*h);
     s->nparams = 0;
     s->flags = 0;
+}
+
+static __always_inline void ev_begin(struct saker_scratch* s, __u16 type, __u32 nr, __s64 ret) {
+    ev_begin_task(s, bpf_get_current_task_btf(), type, nr, ret);
 }
 
 static __always_inline void ev_set_type(struct saker_scratch* s, __u16 type) {

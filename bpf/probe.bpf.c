@@ -48,13 +48,19 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define SAKER_PF_KTHREAD 0x00200000
 #define SAKER_PF_IO_WORKER 0x00000010
 
-static __always_inline int ignored_task(void) {
-    return saker_ignore_tgid && (bpf_get_current_pid_tgid() >> 32) == saker_ignore_tgid;
+static __always_inline int task_ignored(struct task_struct* t) {
+    return saker_ignore_tgid && t->tgid == saker_ignore_tgid;
+}
+
+/* The interest map's bits for key nr (events.h): wanted as an x86_64 syscall, or as the i386
+ * syscall nr translated. An array lookup the verifier inlines: no helper call. */
+static __always_inline __u8 interest_bits(__u32 nr) {
+    __u8* want = bpf_map_lookup_elem(&interesting_syscalls, &nr);
+    return want ? *want : 0;
 }
 
 static __always_inline int syscall_wanted(__u32 nr) {
-    __u8* want = bpf_map_lookup_elem(&interesting_syscalls, &nr);
-    return want && *want && !ignored_task();
+    return (interest_bits(nr) & SAKER_WANT_X64) && !task_ignored(bpf_get_current_task_btf());
 }
 
 /* A GENERIC record: the six raw arguments. */
@@ -70,36 +76,40 @@ static __always_inline int h_generic_body(void* ctx, struct pt_regs* regs, long 
 
 /* ---- tracepoint mode ------------------------------------------------------ */
 
-/* The x86_64 number of the syscall in regs that returned ret, translating an ia32 one
- * (syscalls_ia32.h); SAKER_NR_NONE when it is not reported. */
-static __always_inline __u32 syscall_nr_of(struct pt_regs* regs, int ia32, long ret) {
-    __u32 nr = regs->orig_ax; /* a BTF pointer: a direct load */
-    __u32 x64;
+/* The x86_64 number of i386 syscall nr, which returned ret (syscalls_ia32.h); SAKER_NR_NONE
+ * when it is not reported. The caller checked that its translation is wanted. */
+static __always_inline __u32 ia32_to_x64(__u32 nr, long ret) {
+    __u32 x64 = saker_ia32_to_x64[nr & (SAKER_SYSCALL_TABLE_SIZE - 1)];
 
-    if (nr >= SAKER_SYSCALL_TABLE_SIZE) return SAKER_NR_NONE;
-    if (!ia32) return nr;
-    x64 = saker_ia32_to_x64[nr];
     if (!x64) return SAKER_NR_NONE;
     if (x64 & SAKER_COMPAT_UNDECODABLE) {
         x64 = (x64 & ~SAKER_COMPAT_UNDECODABLE) - 1;
         /* A successful exec is reported whole from sched_process_exec: nothing lost. */
-        int exec_ok = (x64 == SAKER_NR_execve || x64 == SAKER_NR_execveat) && ret == 0;
-        if (!exec_ok && syscall_wanted(x64)) SAKER_COUNT(ia32_dropped);
+        if (!((x64 == SAKER_NR_execve || x64 == SAKER_NR_execveat) && ret == 0))
+            SAKER_COUNT(ia32_dropped);
         return SAKER_NR_NONE;
     }
     return x64 - 1;
 }
 
+/* Every syscall of every task comes here: the common case, a syscall no rule needs, must
+ * leave after one inlined array lookup, before any helper call. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(saker_sys_exit, struct pt_regs* regs, long ret) {
-    int ia32 = in_ia32_syscall();
-    __u32 nr = syscall_nr_of(regs, ia32, ret);
+    __u32 nr = regs->orig_ax; /* a BTF pointer: a direct load */
     struct saker_scratch* s;
+    struct task_struct* t;
+    __u8 want;
+    int ia32;
 
-    if (nr >= SAKER_SYSCALL_TABLE_SIZE || !syscall_wanted(nr)) return 0;
+    if (nr >= SAKER_SYSCALL_TABLE_SIZE || !(want = interest_bits(nr))) return 0;
+    t = bpf_get_current_task_btf();
+    ia32 = task_in_ia32_syscall(t);
+    if (!(want & (ia32 ? SAKER_WANT_IA32 : SAKER_WANT_X64)) || task_ignored(t)) return 0;
+    if (ia32 && (nr = ia32_to_x64(nr, ret)) >= SAKER_SYSCALL_TABLE_SIZE) return 0;
     s = scratch_get();
     if (!s) return 0;
-    ev_begin(s, SAKER_EVT_GENERIC, nr, ret);
+    ev_begin_task(s, t, SAKER_EVT_GENERIC, nr, ret);
     ev_args(s, regs, ia32);
     bpf_tail_call(ctx, &exit_handlers, nr);
 
@@ -114,12 +124,13 @@ int BPF_PROG(saker_sys_exit, struct pt_regs* regs, long ret) {
  * wanted: no interest-map lookup. */
 static __always_inline struct saker_scratch* fx_begin(__u32 nr, struct pt_regs* regs, int ia32,
                                                       long ret) {
+    struct task_struct* t = bpf_get_current_task_btf();
     struct saker_scratch* s;
 
-    if (ignored_task()) return NULL;
+    if (task_ignored(t)) return NULL;
     s = scratch_get();
     if (!s) return NULL;
-    ev_begin(s, SAKER_EVT_GENERIC, nr, ret);
+    ev_begin_task(s, t, SAKER_EVT_GENERIC, nr, ret);
     ev_args(s, regs, ia32);
     return s;
 }
@@ -134,11 +145,14 @@ static __always_inline struct saker_scratch* fx_begin(__u32 nr, struct pt_regs* 
 SAKER_SYSCALL_HANDLERS(SAKER_FX_PROG)
 SAKER_GENERIC_SYSCALLS(SAKER_FX_GENERIC)
 
-/* The syscall the current task is in (its user pt_regs), as syscall_nr_of() names it. */
+/* The syscall the current task is in (its user pt_regs), an ia32 one translated. */
 static __always_inline __u32 current_syscall(struct pt_regs** regs, int* ia32) {
     *regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
+    __u32 nr = (*regs)->orig_ax;
+
     *ia32 = in_ia32_syscall();
-    return syscall_nr_of(*regs, *ia32, 0);
+    if (nr >= SAKER_SYSCALL_TABLE_SIZE) return SAKER_NR_NONE;
+    return *ia32 ? ia32_to_x64(nr, 0) : nr;
 }
 
 /* fork/vfork in the parent (see SAKER_CLONE_WRAPPERS): kernel_clone() also

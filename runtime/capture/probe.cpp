@@ -1,6 +1,7 @@
 #include "runtime/capture/probe.h"
 
 #include "bpf/syscall_handlers.h"
+#include "bpf/syscalls_ia32.h"
 #include "bpf/syscalls_x86_64.h"
 #include "runtime/capture/drop_classes.h"
 #include "runtime/capture/features.h"
@@ -19,6 +20,21 @@
 
 namespace saker::capture {
 namespace {
+
+// i386 syscall nr -> the x86_64 syscall it is (decodable or not), or SAKER_NR_NONE: which
+// interest-map keys carry SAKER_WANT_IA32 for a wanted syscall (bpf/syscalls_ia32.h).
+const std::array<uint32_t, SAKER_SYSCALL_TABLE_SIZE>& ia32_twins() {
+    static const auto table = [] {
+        std::array<uint32_t, SAKER_SYSCALL_TABLE_SIZE> t;
+        t.fill(SAKER_NR_NONE);
+#define SAKER_X_TWIN(name, nr32) t[nr32] = SAKER_NR_##name;
+        SAKER_IA32_SYSCALLS(SAKER_X_TWIN)
+        SAKER_IA32_UNDECODABLE(SAKER_X_TWIN)
+#undef SAKER_X_TWIN
+        return t;
+    }();
+    return table;
+}
 
 using Progs = decltype(probe_bpf::progs);
 
@@ -214,25 +230,40 @@ int Probe::ring_buffer_fd() const {
     return bpf_map__fd(skel_->maps.events);
 }
 
+// The interest-map value of key k (events.h): its x86_64 and its i386 reading.
+uint8_t Probe::interest_bits(uint32_t k) const {
+    uint32_t twin = ia32_twins()[k];
+    return (wanted_[k] ? SAKER_WANT_X64 : 0) |
+           (twin != SAKER_NR_NONE && wanted_[twin] ? SAKER_WANT_IA32 : 0);
+}
+
+// Rewrites the keys whose value depends on whether syscall nr is wanted.
+void Probe::write_interest(uint32_t nr) {
+    int map = bpf_map__fd(skel_->maps.interesting_syscalls);
+    for (uint32_t k = 0; k < SAKER_SYSCALL_TABLE_SIZE; ++k) {
+        if (k != nr && ia32_twins()[k] != nr) continue;
+        uint8_t v = interest_bits(k);
+        check(bpf_map_update_elem(map, &k, &v, BPF_ANY), "updating the interest map");
+    }
+}
+
 void Probe::set_interest(uint32_t nr, bool on) {
     if (nr >= SAKER_SYSCALL_TABLE_SIZE)
         throw ProbeError("saker probe: syscall " + std::to_string(nr) + " is outside the table");
     if (wanted_[nr] == on) return;
     // The map first when adding and last when removing: the fork and child programs check it.
-    uint8_t v = on ? 1 : 0;
-    int map = bpf_map__fd(skel_->maps.interesting_syscalls);
-    if (on) check(bpf_map_update_elem(map, &nr, &v, BPF_ANY), "updating the interest map");
+    wanted_[nr] = on;
+    if (on) write_interest(nr);
     if (mode_ == AttachMode::Fexit) {
         try {
             attach_fexit(nr, on);
         } catch (const ProbeError&) {
-            uint8_t off = 0;
-            bpf_map_update_elem(map, &nr, &off, BPF_ANY);
+            wanted_[nr] = false;
+            write_interest(nr);
             throw;
         }
     }
-    if (!on) check(bpf_map_update_elem(map, &nr, &v, BPF_ANY), "updating the interest map");
-    wanted_[nr] = on;
+    if (!on) write_interest(nr);
 }
 
 size_t Probe::interest_count() const {

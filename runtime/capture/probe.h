@@ -116,6 +116,8 @@ class Probe {
     void fill_drop_classes();
     void attach();
     void attach_fexit(uint32_t nr, bool on);
+    uint8_t interest_bits(uint32_t k) const;
+    void write_interest(uint32_t nr);
     void hold(bpf_program* prog, bool on);
     void destroy() noexcept;
 

@@ -141,3 +141,24 @@ TEST_CASE("the ia32 syscall table matches the i386 numbers of asm/unistd_32.h", 
     SAKER_IA32_SYSCALLS(SAKER_X_CHECK)
 #undef SAKER_X_CHECK
 }
+
+TEST_CASE("an ia32 syscall whose x86_64 twin is not wanted produces no record", "[capture][ia32]") {
+    SAKER_REQUIRE_PROBE();
+    ProbeOptions opts;
+    opts.syscalls = {SYS_close}; // i386 openat (295) is not wanted; x86_64 295 (preadv) neither
+    CaptureFixture cap(opts);
+    LowPage page;
+    REQUIRE(page.p != MAP_FAILED);
+    long fd =
+        ia32_syscall(kIa32Openat, static_cast<uint32_t>(AT_FDCWD), page.put("/dev/null"), O_RDONLY);
+    REQUIRE(fd >= 0);
+    close(static_cast<int>(fd));
+    REQUIRE(cap.wait_for([&](const Event& ev) {
+        return syscall_from(self(), EventType::FD, SYS_close)(ev) && ev.s64("fd") == fd;
+    }) != nullptr);
+    CHECK(cap.wait_for(
+              [&](const Event& ev) {
+                  return ev.hdr.pid == self() && ev.hdr.ret == fd && ev.hdr.syscall_nr != SYS_close;
+              },
+              std::chrono::milliseconds(0)) == nullptr);
+}
