@@ -50,7 +50,7 @@ typedef int64_t saker_s64;
       "cap_effective,exe_ino,exe_dev,exe_flags,cgroup,comm,vtid,vpid,pgid,vpgid,sid,exe_ctime,"    \
       "exe_mtime,env")                                                                             \
     X(CLONE, "clone", "flags")                                                                     \
-    X(PROC_FORK, "proc_fork", "child_tid,child_pid,vtid,vpid,pgid,vpgid,sid")                      \
+    X(PROC_FORK, "proc_fork", "child_tid,child_pid,vtid,vpid,pgid,vpgid,sid,comm")                 \
     X(PROC_EXIT, "proc_exit", "exit_code,group_dead")                                              \
     X(OPEN, "open", "dirfd,path,flags,mode,dev,ino")                                               \
     X(FD, "fd", "fd")                                                                              \

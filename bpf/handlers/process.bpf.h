@@ -61,6 +61,9 @@ int BPF_PROG(saker_sched_fork, struct task_struct* parent, struct task_struct* c
     /* From the kernel, not inherited in user space: a child of unshare(CLONE_NEWPID) or of
      * setns() into a pid namespace is numbered in the new one (vpid 1 for its first). */
     put_task_ids(s, child);
+    /* The child's name as the kernel copied it: the parent's comm now, which a prctl
+     * (PR_SET_NAME) since its exec may have changed (runc's "runc:[1:CHILD]"). */
+    put_str(s, child->comm, 0);
     ev_submit(s);
     return 0;
 }

@@ -47,7 +47,7 @@
 namespace saker::record {
 
 inline constexpr char kCaptureMagic[8] = {'S', 'A', 'K', 'E', 'R', 'C', 'A', 'P'};
-inline constexpr uint32_t kCaptureFormatVersion = 3;   // 3: runtime facts in CONTAINER
+inline constexpr uint32_t kCaptureFormatVersion = 4;   // 4: comm in PROC_FORK
 inline constexpr size_t kFilePreambleBytes = 12;       // magic + version
 inline constexpr size_t kRecordHeaderBytes = 8;        // type + length
 inline constexpr uint32_t kMaxRecordBytes = 64u << 20; // one process with 4096 fds fits

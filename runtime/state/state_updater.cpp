@@ -244,6 +244,11 @@ void StateUpdater::on_fork(const capture::Event& ev) {
     child->pgid = u32_of(ev, param_index(EventType::PROC_FORK, "pgid"));
     child->vpgid = u32_of(ev, param_index(EventType::PROC_FORK, "vpgid"));
     child->sid = u32_of(ev, param_index(EventType::PROC_FORK, "sid"));
+    // The name the kernel gave the child, as Falco takes it from the clone: it differs from
+    // the parent's last exec when the parent renamed itself (prctl PR_SET_NAME), and the
+    // prctl itself is not captured unless a rule asks for it.
+    if (auto comm = ev.str(param_index(EventType::PROC_FORK, "comm")); comm && !comm->empty())
+        child->comm = std::string(*comm);
     child->ids_stale = true; // setpgid by the parent is not seen in the child: /proc if alive
     table_.insert(std::move(child));
 }

@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -365,6 +366,42 @@ TEST_CASE("live: bash -c -> sh -c -> program gives pname, aname[2], pcmdline") {
     CHECK(v["container.id"] == "host");
     CHECK(v["evt.res"] == "ENOENT");
     CHECK(v["proc.aname"].starts_with("[sh,bash,"));
+}
+
+TEST_CASE("live: a child is named as the kernel named it, after its parent's PR_SET_NAME") {
+    // runc's init renames itself ("runc:[1:CHILD]") and forks; Falco's rules exclude the
+    // child by that name (proc.name startswith "runc:"). The rename is not captured: the
+    // name must come with the fork.
+    SAKER_REQUIRE_PROBE();
+    saker::test::LivePipeline lp;
+    const std::string target = "/saker-comm-" + std::to_string(getpid());
+    auto cap = std::make_shared<Capture>();
+    watch(lp, cap,
+          [=](const state::EventContext& ctx, FieldSource& src) {
+              return ctx.type_name == "openat" && get(src, "fd.name") == target;
+          },
+          {"proc.name", "proc.exepath"});
+    REQUIRE(lp.sync());
+    pid_t mid = fork();
+    REQUIRE(mid >= 0);
+    if (mid == 0) { // single-threaded from here: only system calls
+        prctl(PR_SET_NAME, "renamed:[1:X]", 0, 0, 0);
+        pid_t leaf = fork();
+        if (leaf == 0) {
+            int fd = open(target.c_str(), O_RDONLY);
+            _exit(fd >= 0 ? 1 : 0);
+        }
+        int st = 0;
+        waitpid(leaf, &st, 0);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(mid, &status, 0);
+    REQUIRE(lp.sync());
+    std::lock_guard lock(cap->mu);
+    REQUIRE(cap->seen);
+    CHECK(cap->values["proc.name"] == "renamed:[1:X]");
+    CHECK(cap->values["proc.exepath"] == std::filesystem::read_symlink("/proc/self/exe").string());
 }
 
 TEST_CASE("live: TCP on 127.0.0.1 gives the tuple on both ends") {
