@@ -50,7 +50,8 @@ TEST_CASE("the three upstream rules files load completely: every field they name
         std::string path = std::string(SAKER_CORPUS_DIR) + "/" + f;
         files.push_back({path, saker::test::read_file(path)});
         REQUIRE_FALSE(files.back().text.empty());
-        for (const auto& name : count_items(files.back().text)["rule"])
+        auto items = count_items(files.back().text); // outlives the loop over its rules
+        for (const auto& name : items["rule"])
             rules.insert(name);
     }
     auto l = saker::test::load(files);
