@@ -1,5 +1,8 @@
 #include "frontend/ast.h"
 
+#include <cctype>
+#include <string_view>
+
 namespace saker::ast {
 
 const char* cmp_op_name(CmpOp op) {
@@ -143,6 +146,13 @@ static std::string quote_if_needed(const std::string& s, bool force) {
     for (char c : s)
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\b' || c == '(' || c == ')' ||
             c == '"' || c == '\'' || c == '=' || c == ',' || c == '\\')
+            bare = false;
+    // A bare value right after an operator that starts with a list modifier word would read
+    // back as the modifier (`= anyof` is `= anyof <value>`).
+    for (std::string_view mod : {"oneof", "anyof", "allof"})
+        if (s.starts_with(mod) &&
+            (s.size() == mod.size() ||
+             !(std::isalnum(static_cast<unsigned char>(s[mod.size()])) || s[mod.size()] == '_')))
             bare = false;
     if (bare) return s;
     std::string out = "\"";
