@@ -396,8 +396,27 @@ std::string socket_name(const FdInfo& fd) {
     return format_end(client) + "->" + format_end(server);
 }
 
+namespace {
+
+// True when `path` is absolute and already what resolve_path makes of it (no empty, "." or
+// ".." segment, no trailing slash): most opened paths, returned without the segment walk.
+bool is_resolved(std::string_view path) {
+    if (path.empty() || path.front() != '/') return false;
+    if (path.size() == 1) return true;
+    for (std::size_t at = 1;;) { // `at`: the first byte of a segment
+        std::size_t slash = path.find('/', at);
+        std::string_view seg = path.substr(at, slash - at);
+        if (seg.empty() || seg == "." || seg == "..") return false;
+        if (slash == std::string_view::npos) return true;
+        at = slash + 1;
+    }
+}
+
+} // namespace
+
 std::string resolve_path(std::string_view base, std::string_view path) {
     if (path.empty()) return {};
+    if (is_resolved(path)) return std::string(path);
     std::string joined =
         path.front() == '/' ? std::string(path) : std::string(base) + "/" + std::string(path);
     std::vector<std::string_view> parts;
@@ -515,7 +534,9 @@ void ProcessTable::touch(Entry& e) {
 
 void ProcessTable::evict_if_full() {
     while (entries_.size() >= options_.max_processes && !lru_.empty()) {
-        entries_.erase(lru_.back());
+        auto victim = entries_.find(lru_.back());
+        retired_processes_.push_back(std::move(victim->second.proc));
+        entries_.erase(victim);
         lru_.pop_back();
         ++stats_.process_evictions;
     }
@@ -538,7 +559,7 @@ FdInfo& ProcessTable::set_fd(Process& p, int32_t fd, FdInfo info) {
         return it->second;
     }
     if (p.fds.size() >= options_.max_fds_per_process) {
-        p.fds.erase(p.fds.begin());
+        retired_fds_.push_back(p.fds.extract(p.fds.begin()));
         ++stats_.fd_evictions;
     }
     return p.fds.emplace(fd, std::move(info)).first->second;
@@ -648,7 +669,7 @@ std::optional<FdInfo> ProcessTable::load_fd(const Process& p, int32_t fd) const 
         return info;
     }
     info.type = S_ISDIR(st.st_mode) ? FdType::Directory : FdType::File;
-    info.name = info.nameraw = *link;
+    info.name = *link;
     return info;
 }
 

@@ -15,8 +15,11 @@
 //   whose fork we lost); `fd()` loads an fd the table does not know from /proc/<pid>/fd/<n>
 //   (readlink; sockets resolved to tuples from /proc/<pid>/net/{tcp,tcp6,udp,udp6,unix}). A
 //   lazy read that races with the process's exit answers "unknown", never a guess.
-// - Pointers returned stay valid until the entry is removed or evicted: callers must not hold
-//   them across `remove()`, `create()` of the same pid, or further `get()` calls that may evict.
+// - Pointers returned stay valid until the entry is removed, or until the next `begin_event()`
+//   after it was evicted: what a lazy load evicts (a process, an fd) is retired, not destroyed,
+//   so field values of the current event may point into table entries (strings included)
+//   whatever else the event loads. Callers must not hold pointers across `remove()` or
+//   `create()` of the same pid.
 // - Not thread-safe: one event-processing thread owns the table.
 #pragma once
 
@@ -79,7 +82,7 @@ std::string format_end(const SockEnd& e);
 struct FdInfo {
     FdType type = FdType::Unknown;
     std::string name;    // `fd.name`: resolved path, "cip:cport->sip:sport", unix path, ...
-    std::string nameraw; // the path as the process passed it (opens only)
+    std::string nameraw; // the path as the process passed it, if not `name` (opens only)
     std::optional<uint32_t> open_flags; // O_* as passed (Linux values)
     bool cloexec = false;
     uint64_t dev = 0; // new_encode_dev, as /proc and the probe report it; 0 = unknown
@@ -93,6 +96,8 @@ struct FdInfo {
     bool connected = false;
     bool name_changed = false; // the last event that touched this fd changed its name
 };
+
+using FdMap = std::unordered_map<int32_t, FdInfo>;
 
 // The local address a socket with an unspecified (any) local address uses to reach `remote`,
 // as Falco infers it: the host interface whose network holds `remote`, else the first
@@ -129,7 +134,7 @@ struct Process {
     std::optional<uint32_t> exe_flags;           // SAKER_EXE_* bits
     std::optional<ContainerRef> container;
 
-    std::unordered_map<int32_t, FdInfo> fds;
+    FdMap fds;
 };
 
 struct ProcessTableOptions {
@@ -176,6 +181,12 @@ class ProcessTable {
     FdInfo* fd(Process& p, int32_t fd);
     FdInfo& set_fd(Process& p, int32_t fd, FdInfo info);
 
+    // Starts an event: destroys what evictions retired during the previous one (see above).
+    void begin_event() {
+        retired_processes_.clear();
+        retired_fds_.clear();
+    }
+
     // Loads one process from /proc (nullptr if it is gone); exposed for tests.
     std::unique_ptr<Process> load_from_proc(uint32_t pid) const;
     // /proc/<pid>/stat and status: refresh sid/pgid/vpgid if the process is still the same one
@@ -208,6 +219,10 @@ class ProcessTable {
     ProcessTableOptions options_;
     std::unordered_map<uint32_t, Entry> entries_;
     std::list<uint32_t> lru_; // most recently used first
+    // Evicted during the current event, destroyed by begin_event(): a node handle keeps an fd
+    // where it was, so views into its strings stay valid.
+    std::vector<std::unique_ptr<Process>> retired_processes_;
+    std::vector<FdMap::node_type> retired_fds_;
     uint64_t next_generation_ = 1;
     ProcessTableStats stats_;
 };

@@ -95,7 +95,11 @@ std::string_view falco_event_name(const capture::Event& ev) {
 StateUpdater::StateUpdater(ProcessTable& table, UserDb* users) : table_(table), users_(users) {}
 
 const EventContext& StateUpdater::apply(const capture::Event& ev) {
-    ctx_.exited.reset(); // last event's procexit object: nobody may point at it any more
+    // The last event's procexit object, closed fd and evicted entries: nobody may point at
+    // them any more.
+    ctx_.exited.reset();
+    ctx_.closed_fd = {};
+    table_.begin_event();
     ctx_.event = &ev;
     ctx_.num = ++count_;
     ctx_.type_name = falco_event_name(ev);
@@ -366,8 +370,8 @@ void StateUpdater::on_open(const capture::Event& ev) {
         path.starts_with('/')
             ? std::string()
             : base_dir(p, s64_or(ev, param_index(EventType::OPEN, "dirfd"), kAtFdcwd));
-    fd.nameraw = std::string(path);
-    fd.name = path.starts_with('/') || !base.empty() ? resolve_path(base, path) : fd.nameraw;
+    fd.name = path.starts_with('/') || !base.empty() ? resolve_path(base, path) : std::string(path);
+    if (fd.name != path) fd.nameraw = std::string(path); // empty: the same as the name
     fd.open_flags =
         static_cast<uint32_t>(ev.u64(param_index(EventType::OPEN, "flags")).value_or(0));
     fd.cloexec = *fd.open_flags & O_CLOEXEC;
@@ -398,9 +402,12 @@ void StateUpdater::on_fd(const capture::Event& ev) {
     // close: no lazy load (the fd is gone from /proc, or is already a newer one).
     auto it = p.fds.find(static_cast<int32_t>(n));
     if (it == p.fds.end()) return;
-    ctx_.fd_copy = it->second;
-    ctx_.fd = &ctx_.fd_copy;
-    if (ev.hdr.ret == 0) p.fds.erase(it);
+    if (ev.hdr.ret != 0) { // a failed close leaves the fd open
+        ctx_.fd = &it->second;
+        return;
+    }
+    ctx_.closed_fd = p.fds.extract(it); // no copy: the node moves, its strings stay put
+    ctx_.fd = &ctx_.closed_fd.mapped();
 }
 
 void StateUpdater::on_dup(const capture::Event& ev) {

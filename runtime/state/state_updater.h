@@ -8,7 +8,8 @@
 //   seen). Failed syscalls change nothing but still get a context.
 // - The returned context is valid until the next apply(). It owns whatever the event needs that
 //   the table no longer holds: the process of a `procexit` (already removed from the table),
-//   the fd of a `close` as it was before closing, the attempted fd of a failed open.
+//   the fd of a `close` as it was before closing, the attempted fd of a failed open. Table
+//   entries a lazy load evicts meanwhile stay alive until the next apply() (ProcessTable).
 // - `type_name` is Falco's event name: the syscall's name for syscall events ("openat",
 //   "execve", "connect", ...), "procexit" for PROC_EXIT, and "" for PROC_FORK, which is
 //   bookkeeping only (Falco has no such event; the clone family reports the fork).
@@ -36,7 +37,8 @@ struct EventContext {
     int64_t fd_num = -1;             // fd.num; -1 for a failed open
     bool has_fd = false;             // fd_num is meaningful for this event
     bool fd_name_changed = false;    // this event changed the fd's name
-    FdInfo fd_copy;                  // storage for an fd the table no longer (or never) held
+    FdInfo fd_copy;                  // storage for an fd the table never held (failed open)
+    FdMap::node_type closed_fd;      // a closed fd, taken out of its process's table whole
     std::unique_ptr<Process> exited; // a procexit's process, kept alive for this event
 };
 

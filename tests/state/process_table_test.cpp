@@ -25,6 +25,19 @@ TEST_CASE("resolve_path folds . and .. and slashes like Falco") {
     CHECK(resolve_path("/x", "") == "");
 }
 
+TEST_CASE("resolve_path: an absolute path already in normal form comes back as it is") {
+    // The fast path (no segment walk) must agree with the walk on every near miss.
+    CHECK(resolve_path("/x", "/") == "/");
+    CHECK(resolve_path("/x", "/etc/hostname") == "/etc/hostname");
+    CHECK(resolve_path("/x", "/a/.b/..c/c.") == "/a/.b/..c/c.");
+    CHECK(resolve_path("/x", "/etc/") == "/etc");
+    CHECK(resolve_path("/x", "//etc") == "/etc");
+    CHECK(resolve_path("/x", "/etc/.") == "/etc");
+    CHECK(resolve_path("/x", "/etc/..") == "/");
+    CHECK(resolve_path("/x", "/etc//passwd") == "/etc/passwd");
+    CHECK(resolve_path("/x", "/./etc") == "/etc");
+}
+
 TEST_CASE("a process that predates the table is loaded from /proc with exe and cmdline") {
     pid_t pid = fork();
     if (pid == 0) {
@@ -93,6 +106,44 @@ TEST_CASE("bounds: process LRU eviction and per-process fd cap, with counters") 
         table.set_fd(p, fd, FdInfo{});
     CHECK(p.fds.size() == 4);
     CHECK(table.stats().fd_evictions == 6);
+}
+
+// Field values of an event point into table entries (no copies); an ancestry walk or an fd
+// lookup that loads and evicts must not free what earlier values of the same event point at.
+// Under `make asan` a violation is a heap-use-after-free report.
+TEST_CASE("what an event evicts lives until the next event begins") {
+    ProcessTableOptions o;
+    o.max_processes = 64;
+    o.max_fds_per_process = 4;
+    o.lazy_proc = false;
+    ProcessTable table(o);
+    table.begin_event();
+    Process& first = table.create(1000);
+    first.comm = "a-name-longer-than-the-small-string-buffer";
+    FdInfo info;
+    info.name = "/short"; // small-string storage: moving the FdInfo would move these bytes
+    FdInfo& fd = table.set_fd(first, 3, info);
+    const std::string* comm = &first.comm;
+    const std::string* name = &fd.name;
+    const char* name_bytes = fd.name.data();
+    for (uint32_t pid = 1001; pid < 1100; ++pid) // evicts 1000, the least recently used
+        table.create(pid);
+    CHECK(table.find(1000) == nullptr);
+    CHECK(*comm == "a-name-longer-than-the-small-string-buffer");
+    CHECK(*name == "/short");
+    CHECK(name->data() == name_bytes);
+    table.begin_event(); // now they are gone
+
+    Process& q = *table.find(1099);
+    for (int n = 100; n < 104; ++n)
+        table.set_fd(q, n, info);
+    auto victim = q.fds.begin(); // the fd the cap evicts next
+    int victim_fd = victim->first;
+    const char* bytes = victim->second.name.data();
+    table.set_fd(q, 104, FdInfo{});
+    CHECK(q.fds.count(victim_fd) == 0);
+    CHECK(table.stats().fd_evictions == 1);
+    CHECK(std::string_view(bytes, 6) == "/short");
 }
 
 TEST_CASE("a reused pid is a new process: nothing of the old one shows") {
