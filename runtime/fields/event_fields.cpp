@@ -25,6 +25,12 @@ using state::FdInfo;
 using state::FdType;
 using state::Process;
 
+// Parameter positions the per-event extractors read (an array access, not a name lookup).
+constexpr size_t kOpenFlags = capture::param_index(capture::EventType::OPEN, "flags");
+constexpr size_t kOpenMode = capture::param_index(capture::EventType::OPEN, "mode");
+constexpr size_t kOldPath = capture::param_index(capture::EventType::PATH2, "oldpath");
+constexpr size_t kNewPath = capture::param_index(capture::EventType::PATH2, "newpath");
+
 struct EventFields::Impl {
     using Ex = EventFields::Extractor;
     struct Row {
@@ -41,6 +47,10 @@ struct EventFields::Impl {
     static Value opt_str(EventFields& f, const std::string& s) {
         return s.empty() ? Value{} : f.keep(s);
     }
+    // A string that a table entry or the event itself holds: handed out in place, without a
+    // copy, since neither changes before the next event (process_table.h, state_updater.h).
+    static Value view(std::string_view s) { return Value::of_str(s); }
+    static Value opt_view(std::string_view s) { return s.empty() ? Value{} : view(s); }
     // A one-character string in static storage (no per-event copy).
     static Value char_view(char c) {
         static const auto chars = [] {
@@ -82,14 +92,14 @@ struct EventFields::Impl {
         out = f.keep_list(std::move(items));
     }
 
-    static Value name_of(EventFields& f, const Process& p) {
-        return p.image_known ? opt_str(f, p.comm) : Value{};
+    static Value name_of(EventFields&, const Process& p) {
+        return p.image_known ? opt_view(p.comm) : Value{};
     }
-    static Value exe_of(EventFields& f, const Process& p) {
-        return p.image_known ? f.keep(p.exe) : Value{};
+    static Value exe_of(EventFields&, const Process& p) {
+        return p.image_known ? view(p.exe) : Value{};
     }
-    static Value exepath_of(EventFields& f, const Process& p) {
-        return p.image_known ? opt_str(f, p.exepath) : Value{};
+    static Value exepath_of(EventFields&, const Process& p) {
+        return p.image_known ? opt_view(p.exepath) : Value{};
     }
     static Value pid_of(EventFields&, const Process& p) { return Value::of_int(p.pid); }
     static std::string join_args(const Process& p) {
@@ -432,7 +442,7 @@ void I::std_fd(F& f, int32_t n, bool name, V& out) {
     Process* p = proc(f);
     FdInfo* d = p && !f.ctx_->exited ? f.table_.fd(*p, n) : nullptr;
     if (!d) return;
-    out = name ? f.keep(d->name) : Value::of_str(state::fd_type_name(d->type));
+    out = name ? view(d->name) : Value::of_str(state::fd_type_name(d->type));
 }
 
 std::string I::labels_string(const std::map<std::string, std::string>& m) {
@@ -781,7 +791,7 @@ std::optional<uint64_t> I::container_start_ns(F& f) {
 #define X(body) [](F& f, const R& r, V& out) { (void)f; (void)r; (void)out; body; }
 #define PROC(expr) X(if (Process* p = I::proc(f)) { out = (expr); })
 #define FD(expr) X(if (FdInfo* d = I::fd(f)) { out = (expr); })
-#define EV(expr) X(if (const capture::Event* e = I::ev(f)) { out = (expr); })
+#define EV(expr) X(if (const capture::Event* e = I::ev(f)) { (void)e; out = (expr); })
 #define META(expr) X(if (const auto* m = I::meta(f)) { out = (expr); })
 // Falco's container plugin keeps a record for the host too (id, name "host", everything else
 // empty or false): those fields have a value for host processes, the others none (docs/FIELDS.md).
@@ -832,7 +842,7 @@ const std::vector<I::Row>& I::rows() {
         {.name = "evt.datetime.s", .fn = X(time_string(f, out, "%Y-%m-%d %H:%M:%S", false, false))},
         {.name = "evt.source", .fn = X(out = V::of_str("syscall"))},
         {.name = "evt.is_async", .fn = X(out = V::of_int(0))},
-        {.name = "evt.hostname", .fn = X(out = opt_str(f, f.hostname_))},
+        {.name = "evt.hostname", .fn = X(out = opt_view(f.hostname_))},
         {.name = "evt.dir", .fn = X(if (I::ev(f)) out = V::of_str("<"))},
         {.name = "evt.type", .fn = X(if (f.ctx_ && !f.ctx_->type_name.empty()) out = V::of_str(f.ctx_->type_name))},
         {.name = "evt.type.is", .fn = X(if (f.ctx_) out = V::of_int(f.ctx_->type_name == r.key))},
@@ -845,10 +855,10 @@ const std::vector<I::Row>& I::rows() {
         {.name = "evt.res", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : e->hdr.ret >= 0 ? V::of_str("SUCCESS") : [&] { auto n = errno_name(-e->hdr.ret); return str(f, n.empty() ? std::to_string(e->hdr.ret) : n); }())},
         {.name = "evt.rawres", .fn = EV(e->hdr.syscall_nr == SAKER_NR_NONE ? V{} : V::of_int(e->hdr.ret))},
         {.name = "evt.failed", .fn = EV(V::of_int(e->hdr.syscall_nr != SAKER_NR_NONE && e->hdr.ret < 0))},
-        {.name = "evt.is_open_read", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 3) != 1))},
-        {.name = "evt.is_open_write", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 3) != 0))},
-        {.name = "evt.is_open_create", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 0100)))},
-        {.name = "evt.is_open_exec", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64("flags").value_or(0) & 0100) && (e->u64("mode").value_or(0) & 0111)))},
+        {.name = "evt.is_open_read", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64(kOpenFlags).value_or(0) & 3) != 1))},
+        {.name = "evt.is_open_write", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64(kOpenFlags).value_or(0) & 3) != 0))},
+        {.name = "evt.is_open_create", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64(kOpenFlags).value_or(0) & 0100)))},
+        {.name = "evt.is_open_exec", .fn = EV(V::of_int(e->type() == capture::EventType::OPEN && (e->u64(kOpenFlags).value_or(0) & 0100) && (e->u64(kOpenMode).value_or(0) & 0111)))},
         {.name = "evt.abspath", .fn = X(
             if (!ev(f)) return;
             auto t = ev(f)->type();
@@ -864,7 +874,7 @@ const std::vector<I::Row>& I::rows() {
             if (t == capture::EventType::PATH) s = resolved_path(f, "dirfd", "path");
             else if (t == capture::EventType::CHMOD || t == capture::EventType::CHOWN) s = resolved_path(f, "fd", "path");
             if (s) out = f.keep(std::move(*s)))},
-        {.name = "fs.path.nameraw", .fn = EV(e->type() == capture::EventType::PATH || e->type() == capture::EventType::CHMOD || e->type() == capture::EventType::CHOWN ? (e->str("path") ? str(f, std::string(*e->str("path"))) : V{}) : V{})},
+        {.name = "fs.path.nameraw", .fn = EV(e->type() == capture::EventType::PATH || e->type() == capture::EventType::CHMOD || e->type() == capture::EventType::CHOWN ? (e->str("path") ? view(*e->str("path")) : V{}) : V{})},
         {.name = "fs.path.source", .fn = X(
             if (ev(f) && ev(f)->type() == capture::EventType::PATH2) {
                 bool sym = ev(f)->hdr.syscall_nr == SAKER_NR_symlink || ev(f)->hdr.syscall_nr == SAKER_NR_symlinkat;
@@ -872,11 +882,11 @@ const std::vector<I::Row>& I::rows() {
                              : resolved_path(f, "olddirfd", "oldpath");
                 if (s) out = f.keep(std::move(*s));
             })},
-        {.name = "fs.path.sourceraw", .fn = EV(e->type() == capture::EventType::PATH2 && e->str("oldpath") ? str(f, std::string(*e->str("oldpath"))) : V{})},
+        {.name = "fs.path.sourceraw", .fn = EV(e->type() == capture::EventType::PATH2 && e->str(kOldPath) ? view(*e->str(kOldPath)) : V{})},
         {.name = "fs.path.target", .fn = X(
             if (ev(f) && ev(f)->type() == capture::EventType::PATH2)
                 if (auto s = resolved_path(f, "newdirfd", "newpath")) out = f.keep(std::move(*s)))},
-        {.name = "fs.path.targetraw", .fn = EV(e->type() == capture::EventType::PATH2 && e->str("newpath") ? str(f, std::string(*e->str("newpath"))) : V{})},
+        {.name = "fs.path.targetraw", .fn = EV(e->type() == capture::EventType::PATH2 && e->str(kNewPath) ? view(*e->str(kNewPath)) : V{})},
         // proc: identity and image
         {.name = "proc.pid", .fn = PROC(V::of_int(p->pid))},
         {.name = "proc.ppid", .fn = PROC(p->ppid ? V::of_int(p->ppid) : V{})},
@@ -892,7 +902,7 @@ const std::vector<I::Row>& I::rows() {
         {.name = "proc.exeline", .fn = PROC(p->image_known ? f.keep(p->exe + (p->args.empty() ? "" : " " + join_args(*p))) : V{})},
         {.name = "proc.cmdnargs", .fn = PROC(p->image_known ? V::of_int(static_cast<int64_t>(p->args.size())) : V{})},
         {.name = "proc.cmdlenargs", .fn = PROC([&] { int64_t n = 0; for (auto& a : p->args) n += static_cast<int64_t>(a.size()); return p->image_known ? V::of_int(n) : V{}; }())},
-        {.name = "proc.cwd", .fn = PROC(opt_str(f, p->cwd.empty() || p->cwd.ends_with('/') ? p->cwd : p->cwd + "/"))},
+        {.name = "proc.cwd", .fn = PROC(p->cwd.empty() || p->cwd.ends_with('/') ? opt_view(p->cwd) : str(f, p->cwd + "/"))},
         {.name = "proc.env", .fn = X(proc_env(f, r, out))},
         {.name = "proc.aenv", .fn = X(aenv(f, r, out))},
         {.name = "proc.aargs", .fn = X(aargs(f, r, out))},
@@ -992,10 +1002,10 @@ const std::vector<I::Row>& I::rows() {
         {.name = "fd.num", .fn = X(if (f.ctx_ && f.ctx_->has_fd) out = V::of_int(f.ctx_->fd_num))},
         {.name = "fd.type", .fn = FD(d->type == FdType::Unknown ? V{} : V::of_str(state::fd_type_name(d->type)))},
         {.name = "fd.typechar", .fn = FD(char_view(state::fd_type_char(d->type)))},
-        {.name = "fd.name", .fn = FD(opt_str(f, d->name))},
-        {.name = "fd.nameraw", .fn = FD(opt_str(f, d->nameraw.empty() ? d->name : d->nameraw))},
-        {.name = "fd.directory", .fn = FD(d->type == FdType::Directory ? opt_str(f, d->name) : d->type == FdType::File && d->name.starts_with('/') ? str(f, d->name.substr(0, std::max<std::size_t>(d->name.rfind('/'), 1))) : V{})},
-        {.name = "fd.filename", .fn = FD(d->type == FdType::File && d->name.starts_with('/') ? str(f, d->name.substr(d->name.rfind('/') + 1)) : V{})},
+        {.name = "fd.name", .fn = FD(opt_view(d->name))},
+        {.name = "fd.nameraw", .fn = FD(opt_view(d->nameraw.empty() ? d->name : d->nameraw))},
+        {.name = "fd.directory", .fn = FD(d->type == FdType::Directory ? opt_view(d->name) : d->type == FdType::File && d->name.starts_with('/') ? view(std::string_view(d->name).substr(0, std::max<std::size_t>(d->name.rfind('/'), 1))) : V{})},
+        {.name = "fd.filename", .fn = FD(d->type == FdType::File && d->name.starts_with('/') ? view(std::string_view(d->name).substr(d->name.rfind('/') + 1)) : V{})},
         {.name = "fd.sip", .fn = X(ip_field(f, out, server))},
         {.name = "fd.cip", .fn = X(ip_field(f, out, client))},
         {.name = "fd.lip", .fn = X(ip_field(f, out, [](const FdInfo& d) -> const state::SockEnd& { return d.local; }))},
@@ -1035,8 +1045,8 @@ const std::vector<I::Row>& I::rows() {
         {.name = "fd.containername", .fn = FD([&] { Process* p = proc(f); if (!p || !p->container || d->name.empty()) return V{}; return f.keep((p->container->is_host() ? std::string("host") : p->container->short_id) + ":" + d->name); }())},
         {.name = "fd.containerdirectory", .fn = FD([&] { Process* p = proc(f); if (!p || !p->container || d->type != FdType::File || !d->name.starts_with('/')) return V{}; return f.keep((p->container->is_host() ? std::string("host") : p->container->short_id) + ":" + d->name.substr(0, std::max<std::size_t>(d->name.rfind('/'), 1))); }())},
         // container (id and type from the cgroup; the rest from the metadata source)
-        {.name = "container.id", .fn = PROC(p->container ? (p->container->is_host() ? V::of_str("host") : f.keep(p->container->short_id)) : V{})},
-        {.name = "container.full_id", .fn = PROC(p->container ? (p->container->is_host() ? V::of_str("host") : f.keep(p->container->id)) : V{})},
+        {.name = "container.id", .fn = PROC(p->container ? (p->container->is_host() ? V::of_str("host") : view(p->container->short_id)) : V{})},
+        {.name = "container.full_id", .fn = PROC(p->container ? (p->container->is_host() ? V::of_str("host") : view(p->container->id)) : V{})},
         // kubelet's cgroupfs path does not name the CRI runtime; containerd knowing the id does
         {.name = "container.type", .fn = X(
             Process* p = proc(f);
@@ -1137,9 +1147,12 @@ void EventFields::set_event(const state::EventContext& ctx) {
         prev_ts_ = cur_ts_;
         cur_ts_ = ctx.event->hdr.ts_ns;
     }
-    strings_.clear();
-    ips_.clear();
-    lists_.clear();
+    if (scratch_used_) { // most events keep nothing: skip the three deques' clear()
+        strings_.clear();
+        ips_.clear();
+        lists_.clear();
+        scratch_used_ = false;
+    }
 }
 
 void EventFields::extract(const FieldRequest& request, Value& out) {
@@ -1170,16 +1183,19 @@ std::size_t EventFields::covered_count() const {
 }
 
 Value EventFields::keep(std::string s) {
+    scratch_used_ = true;
     strings_.push_back(std::move(s));
     return Value::of_str(strings_.back());
 }
 
 Value EventFields::keep_ip(const std::array<uint8_t, 16>& ip) {
+    scratch_used_ = true;
     ips_.push_back(ip);
     return Value::of_ip(ips_.back().data());
 }
 
 Value EventFields::keep_list(std::vector<Value> items) {
+    scratch_used_ = true;
     lists_.push_back(std::move(items));
     return Value::of_list(lists_.back().data(), static_cast<uint32_t>(lists_.back().size()));
 }

@@ -4,8 +4,10 @@
 //
 // Contract:
 // - set_event() starts a new event; extract() may then be called any number of times. Strings,
-//   IPs and lists handed out stay valid until the next set_event() (they live in per-event
-//   scratch storage owned by this object, or in table entries the event does not change).
+//   IPs and lists handed out stay valid until the next set_event(): they live in per-event
+//   scratch storage owned by this object (computed values), or are views of the event's own
+//   bytes and of table entries (names, paths), which nothing changes or frees before the next
+//   event (ProcessTable retires what a lazy load evicts until then).
 // - Extractors are built once, as a table indexed by FieldInfo::id; a row naming a field the
 //   registry does not know is a startup error (std::logic_error from the constructor). Every
 //   field the registry marks supported has a row, and no unsupported one does
@@ -93,6 +95,7 @@ class EventFields final : public FieldSource {
     std::deque<std::string> strings_;
     std::deque<std::array<uint8_t, 16>> ips_;
     std::deque<std::vector<Value>> lists_;
+    bool scratch_used_ = false; // something was kept since the last set_event()
 };
 
 // Renderers shared with tests and output formatting.
