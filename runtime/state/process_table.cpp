@@ -465,6 +465,7 @@ std::size_t ProcessTable::seed() {
 }
 
 Process* ProcessTable::find(uint32_t pid) {
+    if (front_ && front_->pid == pid) return front_; // consecutive events of one process
     auto it = entries_.find(pid);
     if (it == entries_.end()) return nullptr;
     touch(it->second);
@@ -510,6 +511,7 @@ Process& ProcessTable::put(std::unique_ptr<Process> p) {
     Entry& e = entries_[pid];
     e.proc = std::move(p);
     e.lru = lru_.begin();
+    front_ = e.proc.get();
     return *e.proc;
 }
 
@@ -517,6 +519,7 @@ std::unique_ptr<Process> ProcessTable::remove(uint32_t pid) {
     auto it = entries_.find(pid);
     if (it == entries_.end()) return nullptr;
     auto p = std::move(it->second.proc);
+    if (front_ == p.get()) front_ = nullptr;
     lru_.erase(it->second.lru);
     entries_.erase(it);
     ++stats_.removed;
@@ -530,11 +533,13 @@ void ProcessTable::for_each(const std::function<void(const Process&)>& fn) const
 
 void ProcessTable::touch(Entry& e) {
     if (e.lru != lru_.begin()) lru_.splice(lru_.begin(), lru_, e.lru);
+    front_ = e.proc.get();
 }
 
 void ProcessTable::evict_if_full() {
     while (entries_.size() >= options_.max_processes && !lru_.empty()) {
         auto victim = entries_.find(lru_.back());
+        if (front_ == victim->second.proc.get()) front_ = nullptr;
         retired_processes_.push_back(std::move(victim->second.proc));
         entries_.erase(victim);
         lru_.pop_back();
@@ -562,7 +567,10 @@ FdInfo& ProcessTable::set_fd(Process& p, int32_t fd, FdInfo info) {
         retired_fds_.push_back(p.fds.extract(p.fds.begin()));
         ++stats_.fd_evictions;
     }
-    return p.fds.emplace(fd, std::move(info)).first->second;
+    if (!spare_fd_) return p.fds.emplace(fd, std::move(info)).first->second;
+    spare_fd_.key() = fd;
+    spare_fd_.mapped() = std::move(info);
+    return p.fds.insert(std::move(spare_fd_)).position->second;
 }
 
 // ---- /proc loading

@@ -186,6 +186,11 @@ class ProcessTable {
         retired_processes_.clear();
         retired_fds_.clear();
     }
+    // Hands back the node of an fd taken out of a table (a close): the next new fd reuses it,
+    // so an open/close pair allocates nothing for the table.
+    void recycle(FdMap::node_type node) {
+        if (node && !spare_fd_) spare_fd_ = std::move(node);
+    }
 
     // Loads one process from /proc (nullptr if it is gone); exposed for tests.
     std::unique_ptr<Process> load_from_proc(uint32_t pid) const;
@@ -218,11 +223,13 @@ class ProcessTable {
 
     ProcessTableOptions options_;
     std::unordered_map<uint32_t, Entry> entries_;
-    std::list<uint32_t> lru_; // most recently used first
+    std::list<uint32_t> lru_;  // most recently used first
+    Process* front_ = nullptr; // the entry at lru_.front(), found without hashing (or null)
     // Evicted during the current event, destroyed by begin_event(): a node handle keeps an fd
     // where it was, so views into its strings stay valid.
     std::vector<std::unique_ptr<Process>> retired_processes_;
     std::vector<FdMap::node_type> retired_fds_;
+    FdMap::node_type spare_fd_; // see recycle()
     uint64_t next_generation_ = 1;
     ProcessTableStats stats_;
 };

@@ -98,7 +98,7 @@ const EventContext& StateUpdater::apply(const capture::Event& ev) {
     // The last event's procexit object, closed fd and evicted entries: nobody may point at
     // them any more.
     ctx_.exited.reset();
-    ctx_.closed_fd = {};
+    table_.recycle(std::move(ctx_.closed_fd));
     table_.begin_event();
     ctx_.event = &ev;
     ctx_.num = ++count_;

@@ -146,6 +146,28 @@ TEST_CASE("what an event evicts lives until the next event begins") {
     CHECK(std::string_view(bytes, 6) == "/short");
 }
 
+TEST_CASE("a closed fd's node is reused by the next new fd, with none of the old fd in it") {
+    ProcessTableOptions o;
+    o.lazy_proc = false;
+    ProcessTable table(o);
+    Process& p = table.create(1000);
+    FdInfo old;
+    old.name = "/etc/hostname";
+    old.type = FdType::File;
+    old.open_flags = 0;
+    const FdInfo* where = &table.set_fd(p, 3, old);
+    table.recycle(p.fds.extract(3)); // as a close does
+    FdInfo fresh;
+    fresh.name = "127.0.0.1:5000->127.0.0.1:80";
+    fresh.type = FdType::Ipv4;
+    FdInfo& stored = table.set_fd(p, 7, fresh);
+    CHECK(&stored == where); // the same node: no allocation
+    CHECK(p.fds.count(3) == 0);
+    CHECK(p.fds.at(7).name == fresh.name);
+    CHECK(p.fds.at(7).type == FdType::Ipv4);
+    CHECK_FALSE(p.fds.at(7).open_flags.has_value());
+}
+
 TEST_CASE("a reused pid is a new process: nothing of the old one shows") {
     ProcessTableOptions o;
     o.lazy_proc = false;
