@@ -111,9 +111,12 @@ TEST_CASE("saker run: an exec in a runc container in a kubelet-named cgroup fire
     if (!cg.systemd) c.cgroup_dirs_to_remove = cgroupfs_dirs(pod, id);
     REQUIRE(c.write_spec({"/bin/sleep", "300"}, cgroups_path) == 0);
 
+    // The condition names this container (its id parsed from the cgroup path, so a wrong
+    // parse still fails): another test's container may run cat at the same moment.
     RulesFile rules(R"yaml(- rule: Cat in a container
   desc: an exec of cat inside a container
-  condition: evt.type in (execve, execveat) and container.id != host and proc.name = cat
+  condition: evt.type in (execve, execveat) and container.full_id = )yaml" +
+                    id + R"yaml( and proc.name = cat
   output: "cat in a container (id=%container.id full_id=%container.full_id type=%container.type name=%container.name cmdline=%proc.cmdline)"
   priority: WARNING
 )yaml" + kDiagnosticRule);
@@ -186,9 +189,12 @@ TEST_CASE("saker run: a containerd container with CRI labels fires with containe
     const std::string container_name = "frontend";
     const std::string cgroup = "/kubepods/besteffort/pod" + pod_uid + "/" + id;
 
+    // The condition names this container (its id parsed from the cgroup path, so a wrong
+    // parse still fails): another test's container may run cat at the same moment.
     RulesFile rules(R"yaml(- rule: Cat in a pod
   desc: an exec of cat inside a Kubernetes pod's container
-  condition: evt.type in (execve, execveat) and container.id != host and proc.name = cat
+  condition: evt.type in (execve, execveat) and container.full_id = )yaml" +
+                    id + R"yaml( and proc.name = cat
   output: "cat in a pod (name=%container.name image=%container.image pod=%k8s.pod.name ns=%k8s.ns.name id=%container.id type=%container.type)"
   priority: NOTICE
 )yaml" + kDiagnosticRule);
