@@ -112,12 +112,12 @@ void AgentProcess::read_lines(int fd, bool is_stdout) {
     close(fd);
 }
 
-double AgentProcess::cpu_seconds() const {
+AgentProcess::CpuTimes AgentProcess::cpu_times() const {
     std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
     std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Fields after the command name (which may hold spaces): state is field 3, utime 14.
     size_t paren = all.rfind(')');
-    if (paren == std::string::npos) return 0;
+    if (paren == std::string::npos) return {};
     std::istringstream rest(all.substr(paren + 2));
     std::string field;
     unsigned long long utime = 0, stime = 0;
@@ -125,7 +125,8 @@ double AgentProcess::cpu_seconds() const {
         if (i == 14) utime = std::stoull(field);
         if (i == 15) stime = std::stoull(field);
     }
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    const auto tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    return {static_cast<double>(utime) / tick, static_cast<double>(stime) / tick};
 }
 
 uint64_t AgentProcess::status_kb(const char* key) const {

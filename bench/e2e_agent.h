@@ -45,8 +45,16 @@ class AgentProcess {
 
     bool start(const std::string& binary, const std::vector<std::string>& args, int cpu = -1,
                const std::string& ready = "probe attached");
-    // User+system CPU seconds so far (from /proc/<pid>/stat).
-    double cpu_seconds() const;
+    // CPU seconds so far (from /proc/<pid>/stat), user and system apart: the agent's own code
+    // runs in user time; system time is mostly its sleeps and wakeups, which a VM makes noisy.
+    struct CpuTimes {
+        double user = 0, system = 0;
+    };
+    CpuTimes cpu_times() const;
+    double cpu_seconds() const {
+        CpuTimes t = cpu_times();
+        return t.user + t.system;
+    }
     uint64_t rss_kb() const { return status_kb("VmRSS:"); }
     uint64_t hwm_kb() const { return status_kb("VmHWM:"); }
     // Private memory; the rest of RSS is mostly shared, clean library text (libLLVM).

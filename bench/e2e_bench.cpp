@@ -307,9 +307,10 @@ int run_pinned(const Args& a) {
         AgentProcess agent;
         if (!agent.start(a.saker, agent_args(a), agent_cpu))
             return {{"error", "agent did not start"}, {"log", agent.log()}};
-        double cpu0 = agent.cpu_seconds();
+        AgentProcess::CpuTimes t0 = agent.cpu_times();
         StormResult st = run_hostname_loops(a.seconds, loops);
-        double cpu = agent.cpu_seconds() - cpu0;
+        AgentProcess::CpuTimes t1 = agent.cpu_times();
+        double user = t1.user - t0.user, sys = t1.system - t0.system, cpu = user + sys;
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         uint64_t hwm = agent.hwm_kb(), anon = agent.rss_anon_kb();
         auto c = agent.stop();
@@ -325,6 +326,10 @@ int run_pinned(const Args& a) {
             {"drops", c->drops},
             {"agent_core_pct", 100.0 * cpu / st.seconds},
             {"agent_us_per_event", c->events ? cpu * 1e6 / static_cast<double>(c->events) : 0.0},
+            {"agent_user_us_per_event",
+             c->events ? user * 1e6 / static_cast<double>(c->events) : 0.0},
+            {"agent_sys_us_per_event",
+             c->events ? sys * 1e6 / static_cast<double>(c->events) : 0.0},
             {"agent_hwm_mb", static_cast<double>(hwm) / 1024.0},
             {"agent_rss_anon_mb", static_cast<double>(anon) / 1024.0}};
     };
