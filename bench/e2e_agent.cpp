@@ -184,6 +184,31 @@ std::vector<std::string> default_bench_rules() {
             SAKER_E2E_SOURCE_DIR "/rules/saker_rules.yaml"};
 }
 
+bool AgentOptions::take(const std::string& key, const std::string& value) {
+    if (key == "--saker")
+        saker = value;
+    else if (key == "-r" || key == "--rules")
+        rules.push_back(value);
+    else if (key == "--cache-dir")
+        cache_dir = value;
+    else
+        return false;
+    return true;
+}
+
+void AgentOptions::fill_defaults() {
+    if (saker.empty()) saker = default_saker_binary();
+    if (rules.empty()) rules = default_bench_rules();
+}
+
+std::vector<std::string> AgentOptions::run_args(const std::vector<std::string>& extra) const {
+    std::vector<std::string> v{"run", "-o", "json_output=true", "--cache-dir", cache_dir};
+    for (const auto& r : rules)
+        v.insert(v.end(), {"-r", r});
+    v.insert(v.end(), extra.begin(), extra.end());
+    return v;
+}
+
 std::optional<double> scrape_metric(uint16_t port, const std::string& name) {
     int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0) return std::nullopt;

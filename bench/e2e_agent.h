@@ -83,6 +83,24 @@ class AgentProcess {
 std::string default_saker_binary();
 std::vector<std::string> default_bench_rules();
 
+// The agent a bench starts, from the options every agent bench takes alike: --saker PATH,
+// -r/--rules FILE (repeatable), --cache-dir DIR.
+struct AgentOptions {
+    explicit AgentOptions(std::string default_cache_dir)
+        : cache_dir(std::move(default_cache_dir)) {}
+
+    std::string cache_dir;
+    std::string saker;
+    std::vector<std::string> rules;
+
+    // Takes `key value` when key is one of the options above; false leaves it to the bench.
+    bool take(const std::string& key, const std::string& value);
+    // After parsing: default_saker_binary() and default_bench_rules() where none were given.
+    void fill_defaults();
+    // `run -o json_output=true --cache-dir DIR -r RULES...`, then `extra` options.
+    std::vector<std::string> run_args(const std::vector<std::string>& extra = {}) const;
+};
+
 // The value of an unlabelled sample `name` on the agent's /metrics at 127.0.0.1:port.
 std::optional<double> scrape_metric(uint16_t port, const std::string& name);
 

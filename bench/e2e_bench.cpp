@@ -52,12 +52,10 @@ struct Args {
     std::vector<std::string> rates{"max", "100000", "300000", "1000000"};
     int workers = 2;
     std::string plot;
-    std::string saker;
-    std::vector<std::string> rules;
+    AgentOptions agent{"/tmp/saker-bench-e2e-cache"};
     bool pinned = false;
     double soak_minutes = 0;
     double soak_rate = 100000;
-    std::string cache_dir = "/tmp/saker-bench-e2e-cache";
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -79,6 +77,7 @@ bool parse_args(int argc, char** argv, Args& a) {
         }
         if (i + 1 >= argc) return false;
         std::string v = argv[++i];
+        if (a.agent.take(k, v)) continue;
         if (k == "--seconds")
             a.seconds = std::atof(v.c_str());
         else if (k == "--rates")
@@ -87,29 +86,15 @@ bool parse_args(int argc, char** argv, Args& a) {
             a.workers = std::atoi(v.c_str());
         else if (k == "--plot")
             a.plot = v;
-        else if (k == "--saker")
-            a.saker = v;
-        else if (k == "-r" || k == "--rules")
-            a.rules.push_back(v);
         else if (k == "--soak")
             a.soak_minutes = std::atof(v.c_str());
         else if (k == "--soak-rate")
             a.soak_rate = std::atof(v.c_str());
-        else if (k == "--cache-dir")
-            a.cache_dir = v;
         else
             return false;
     }
-    if (a.saker.empty()) a.saker = default_saker_binary();
-    if (a.rules.empty()) a.rules = default_bench_rules();
+    a.agent.fill_defaults();
     return a.seconds > 0 && a.workers > 0;
-}
-
-std::vector<std::string> agent_args(const Args& a) {
-    std::vector<std::string> v{"run", "-o", "json_output=true", "--cache-dir", a.cache_dir};
-    for (const auto& r : a.rules)
-        v.insert(v.end(), {"-r", r});
-    return v;
 }
 
 // The alert lines of one run, split into the storm's expected ones (with latencies) and others.
@@ -171,7 +156,7 @@ json run_one(const Args& a, const std::string& rate, double events_per_iteration
         so.iterations_per_sec = its / so.workers;
     }
     AgentProcess agent;
-    if (!agent.start(a.saker, agent_args(a))) {
+    if (!agent.start(a.agent.saker, a.agent.run_args())) {
         return {{"rate", rate}, {"error", "agent did not start"}, {"log", agent.log()}};
     }
     double cpu0 = agent.cpu_seconds();
@@ -276,7 +261,7 @@ int run_rates(const Args& a) {
         std::cerr << runs.back().dump() << "\n";
     }
     json out = {{"bench", "e2e"},
-                {"rules", a.rules},
+                {"rules", a.agent.rules},
                 {"seconds", a.seconds},
                 {"storm_baseline_iterations_per_sec",
                  static_cast<double>(baseline.iterations) / baseline.seconds},
@@ -305,7 +290,7 @@ int run_pinned(const Args& a) {
     out["loop_cpu_us_per_iteration_without_agent"] = base_cpu * 1e6;
     auto measure = [&](int agent_cpu, const std::vector<int>& loops) -> json {
         AgentProcess agent;
-        if (!agent.start(a.saker, agent_args(a), agent_cpu))
+        if (!agent.start(a.agent.saker, a.agent.run_args(), agent_cpu))
             return {{"error", "agent did not start"}, {"log", agent.log()}};
         AgentProcess::CpuTimes t0 = agent.cpu_times();
         StormResult st = run_hostname_loops(a.seconds, loops);
@@ -350,7 +335,7 @@ int run_soak(const Args& a) {
     so.exec_every = 4;
     // Events per iteration of this mix, from a short unpaced run with the agent.
     AgentProcess agent;
-    if (!agent.start(a.saker, agent_args(a))) {
+    if (!agent.start(a.agent.saker, a.agent.run_args())) {
         std::cerr << "agent did not start:\n" << agent.log();
         return 1;
     }
@@ -363,14 +348,14 @@ int run_soak(const Args& a) {
         cc ? static_cast<double>(cc->events + cc->drops) / static_cast<double>(c.iterations) : 60;
     so.iterations_per_sec = a.soak_rate / epi;
     constexpr uint16_t kMetricsPort = 18766;
-    std::vector<std::string> args = agent_args(a);
+    std::vector<std::string> args = a.agent.run_args();
     std::vector<std::string> metrics_on = {
         "webserver.enabled=true", "webserver.prometheus_metrics_enabled=true",
         "metrics.enabled=true", "webserver.listen_port=" + std::to_string(kMetricsPort)};
     for (const auto& o : metrics_on)
         args.insert(args.end(), {"-o", o});
     AgentProcess soak;
-    if (!soak.start(a.saker, args)) {
+    if (!soak.start(a.agent.saker, args)) {
         std::cerr << "agent did not start:\n" << soak.log();
         return 1;
     }

@@ -42,9 +42,7 @@ struct Args {
     int triggers = 100;
     int gap_min_ms = 50, gap_max_ms = 150;
     int agent_cpu = 1;
-    std::string saker;
-    std::vector<std::string> rules;
-    std::string cache_dir = "/tmp/saker-bench-overhead-cache";
+    AgentOptions agent{"/tmp/saker-bench-overhead-cache"};
 };
 
 bool parse_args(int argc, char** argv, Args& a) {
@@ -56,23 +54,17 @@ bool parse_args(int argc, char** argv, Args& a) {
         }
         if (i + 1 >= argc) return false;
         std::string v = argv[++i];
+        if (a.agent.take(k, v)) continue;
         if (k == "--triggers")
             a.triggers = std::atoi(v.c_str());
         else if (k == "--gap-ms") {
             if (std::sscanf(v.c_str(), "%d,%d", &a.gap_min_ms, &a.gap_max_ms) != 2) return false;
         } else if (k == "--agent-cpu")
             a.agent_cpu = std::atoi(v.c_str());
-        else if (k == "--saker")
-            a.saker = v;
-        else if (k == "-r" || k == "--rules")
-            a.rules.push_back(v);
-        else if (k == "--cache-dir")
-            a.cache_dir = v;
         else
             return false;
     }
-    if (a.saker.empty()) a.saker = default_saker_binary();
-    if (a.rules.empty()) a.rules = default_bench_rules();
+    a.agent.fill_defaults();
     return a.idle && a.triggers > 0 && a.gap_min_ms >= 0 && a.gap_max_ms >= a.gap_min_ms;
 }
 
@@ -106,21 +98,11 @@ int run_latency_bench(int argc, char** argv) {
         return 2;
     }
     if (!prepare_agent_bench("latency")) return 1;
-    std::vector<std::string> args{"run",
-                                  "-o",
-                                  "json_output=true",
-                                  "-o",
-                                  "webserver.enabled=true",
-                                  "-o",
-                                  "webserver.prometheus_metrics_enabled=true",
-                                  "-o",
-                                  "webserver.listen_port=" + std::to_string(kMetricsPort),
-                                  "--cache-dir",
-                                  a.cache_dir};
-    for (const auto& r : a.rules)
-        args.insert(args.end(), {"-r", r});
+    std::vector<std::string> args = a.agent.run_args(
+        {"-o", "webserver.enabled=true", "-o", "webserver.prometheus_metrics_enabled=true", "-o",
+         "webserver.listen_port=" + std::to_string(kMetricsPort)});
     AgentProcess agent;
-    if (!agent.start(a.saker, args, a.agent_cpu)) {
+    if (!agent.start(a.agent.saker, args, a.agent_cpu)) {
         std::cerr << "agent did not start:\n" << agent.log();
         return 1;
     }
@@ -166,7 +148,7 @@ int run_latency_bench(int argc, char** argv) {
         {"bench", "latency-idle"},
         {"triggers", a.triggers},
         {"gap_ms", {a.gap_min_ms, a.gap_max_ms}},
-        {"rules", a.rules},
+        {"rules", a.agent.rules},
         {"loadavg_start", {la[0], la[1], la[2]}},
         {"alerts_missed", missed},
         {"latency_ms",

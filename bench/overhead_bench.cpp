@@ -47,10 +47,9 @@ struct Args {
     int repeats = 3;
     std::vector<Load> loads = all_loads();
     int workload_cpu = 0, agent_cpu = 1;
-    std::string saker, falco, falco_config;
+    AgentOptions agent{"/tmp/saker-bench-overhead-cache"}; // -r: Falco's too
+    std::string falco, falco_config;
     std::string falco_ready = "Opening 'syscall' source";
-    std::vector<std::string> rules;
-    std::string cache_dir = "/tmp/saker-bench-overhead-cache";
 };
 
 bool parse_args(int argc, char** argv, Args& a) {
@@ -58,6 +57,7 @@ bool parse_args(int argc, char** argv, Args& a) {
         std::string k = argv[i];
         if (i + 1 >= argc) return false;
         std::string v = argv[++i];
+        if (a.agent.take(k, v)) continue;
         if (k == "--seconds")
             a.seconds = std::atof(v.c_str());
         else if (k == "--repeats")
@@ -75,23 +75,16 @@ bool parse_args(int argc, char** argv, Args& a) {
             a.workload_cpu = std::atoi(v.c_str());
         else if (k == "--agent-cpu")
             a.agent_cpu = std::atoi(v.c_str());
-        else if (k == "--saker")
-            a.saker = v;
-        else if (k == "-r" || k == "--rules")
-            a.rules.push_back(v);
         else if (k == "--falco")
             a.falco = v;
         else if (k == "--falco-config")
             a.falco_config = v;
         else if (k == "--falco-ready")
             a.falco_ready = v;
-        else if (k == "--cache-dir")
-            a.cache_dir = v;
         else
             return false;
     }
-    if (a.saker.empty()) a.saker = default_saker_binary();
-    if (a.rules.empty()) a.rules = default_bench_rules();
+    a.agent.fill_defaults();
     if (!a.falco.empty() && a.falco_config.empty()) return false;
     return a.seconds > 0 && a.repeats > 0 && !a.loads.empty();
 }
@@ -110,15 +103,13 @@ struct AgentRun {
 
 AgentRun with_agent(const Args& a, bool falco, Load load, const LoadResult& alone) {
     AgentProcess agent;
-    std::vector<std::string> args;
+    std::vector<std::string> args = a.agent.run_args();
     if (falco) {
         args = {"-c", a.falco_config, "-o", "json_output=true"};
-    } else {
-        args = {"run", "-o", "json_output=true", "--cache-dir", a.cache_dir};
+        for (const auto& r : a.agent.rules)
+            args.insert(args.end(), {"-r", r});
     }
-    for (const auto& r : a.rules)
-        args.insert(args.end(), {"-r", r});
-    if (!agent.start(falco ? a.falco : a.saker, args, a.agent_cpu,
+    if (!agent.start(falco ? a.falco : a.agent.saker, args, a.agent_cpu,
                      falco ? a.falco_ready : "probe attached"))
         return {{{"error", "agent did not start"}, {"log", agent.log()}}, ""};
     if (falco) std::this_thread::sleep_for(std::chrono::seconds(1)); // its capture opens after
@@ -182,7 +173,7 @@ int run_overhead_bench(int argc, char** argv) {
     if (!prepare_agent_bench("overhead")) return 1;
     json out = {{"bench", "overhead"},       {"seconds", a.seconds},
                 {"repeats", a.repeats},      {"workload_cpu", a.workload_cpu},
-                {"agent_cpu", a.agent_cpu},  {"rules", a.rules},
+                {"agent_cpu", a.agent_cpu},  {"rules", a.agent.rules},
                 {"loadavg_start", loadavg()}};
     std::string attach;
     json loads = json::object();
