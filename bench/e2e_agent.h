@@ -7,8 +7,9 @@
 // - Two reader threads collect the child's stdout (alert lines, each stamped with the
 //   CLOCK_REALTIME nanosecond it arrived; this reader is SCHED_FIFO so the stamp is not
 //   delayed by the storm) and stderr (log lines).
-// - cpu_seconds(), rss_kb(), hwm_kb() read /proc/<pid> while it runs; stop() sends SIGINT,
-//   waits for the exit and parses the agent's final "stopped: ..." counters.
+// - cpu_times() (user and system apart), cpu_seconds(), rss_kb(), hwm_kb() read /proc/<pid>
+//   while it runs; stop() sends SIGINT, waits for the exit and parses the agent's final
+//   "stopped: ..." counters.
 #pragma once
 
 #include <cstdint>

@@ -103,11 +103,13 @@ struct AgentRun {
 
 AgentRun with_agent(const Args& a, bool falco, Load load, const LoadResult& alone) {
     AgentProcess agent;
-    std::vector<std::string> args = a.agent.run_args();
+    std::vector<std::string> args;
     if (falco) {
         args = {"-c", a.falco_config, "-o", "json_output=true"};
         for (const auto& r : a.agent.rules)
             args.insert(args.end(), {"-r", r});
+    } else {
+        args = a.agent.run_args();
     }
     if (!agent.start(falco ? a.falco : a.agent.saker, args, a.agent_cpu,
                      falco ? a.falco_ready : "probe attached"))
